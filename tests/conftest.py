@@ -1,0 +1,149 @@
+"""Fixtures in the flaskr style: a fresh database per test, a client, a CLI runner, factories.
+
+TEST_DATABASE_URL unset: in-memory SQLite. Set: that PostgreSQL database; tables are created once
+per run, emptied after each test and dropped at the end.
+"""
+
+import itertools
+import os
+
+import pytest
+from sqlalchemy import text
+
+from config import TestConfig
+from training_app import create_app
+from training_app.accounts.models import Person, Position, Role, RoleAssignment, User
+from training_app.accounts.privacy_text import ensure_privacy_notice
+from training_app.core.tckn import complete_tckn
+from training_app.extensions import db
+from training_app.municipalities.models import Municipality
+from training_app.municipalities.services import seed_member_municipalities
+
+PASSWORD = "Test.Parola.2026"
+USING_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+_schema_ready = False
+
+
+def _empty_all_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
+
+
+def build_app(overrides: dict | None = None):
+    class Config(TestConfig):
+        pass
+
+    for key, value in (overrides or {}).items():
+        setattr(Config, key, value)
+    return create_app(Config)
+
+
+@pytest.fixture
+def app():
+    global _schema_ready
+    app = build_app()
+    with app.app_context():
+        if not USING_POSTGRES:
+            db.create_all()
+        elif not _schema_ready:
+            db.session.remove()
+            db.drop_all()
+            db.create_all()
+            _schema_ready = True
+        seed_member_municipalities()
+        ensure_privacy_notice()
+        db.session.commit()
+        yield app
+        db.session.remove()
+        if USING_POSTGRES:
+            _empty_all_tables()
+            db.session.remove()
+        else:
+            db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_schema_at_end():
+    yield
+    if USING_POSTGRES and _schema_ready:
+        app = build_app()
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_tckn_counter = itertools.count(100000001)
+
+
+def next_tckn() -> str:
+    """A fresh valid ID number for each call."""
+    return complete_tckn(str(next(_tckn_counter)))
+
+
+def municipality(name: str) -> Municipality:
+    return db.session.scalar(db.select(Municipality).where(Municipality.name == name))
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: make_user(role=Role.PARTICIPANT, municipality="Selçuklu", **person_fields)."""
+    counter = itertools.count(1)
+
+    def factory(role: Role = Role.PARTICIPANT, municipality_name: str | None = "Selçuklu",
+                email: str | None = None, first_name: str = "Ayşe", last_name: str = "Yılmaz",
+                tckn: str | None = None, position: Position | None = Position.STAFF,
+                coordinated: str | None = None, password: str = PASSWORD, **fields) -> User:
+        n = next(counter)
+        user = User(email=email or f"{role.value}{n}@example.org")
+        user.set_password(password)
+        coordinated_id = None
+        if role == Role.COORDINATOR:
+            coordinated_id = municipality(coordinated or municipality_name or "Selçuklu").id
+        user.roles.append(RoleAssignment(role=role, municipality_id=coordinated_id))
+        person = Person(
+            user=user, first_name=first_name, last_name=last_name,
+            municipality=municipality(municipality_name) if municipality_name else None,
+            position=position, **fields,
+        )
+        person.set_tckn(tckn or next_tckn())
+        db.session.add_all([user, person])
+        db.session.commit()
+        return user
+
+    return factory
+
+
+def login(client, email: str, password: str = PASSWORD, follow_redirects: bool = False):
+    return client.post("/login", data={"email": email, "password": password},
+                       follow_redirects=follow_redirects)
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in as a new user with the given role; returns the user."""
+
+    def do(role: Role = Role.PARTICIPANT, **kwargs) -> User:
+        user = make_user(role=role, **kwargs)
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return do

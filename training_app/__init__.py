@@ -1,0 +1,222 @@
+"""Training and seminar management for a union of municipalities."""
+
+import logging
+
+from flask import Flask, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    """Build the app; `config` is a Config class or a dict of overrides."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=False,
+    )
+    import config as config_module
+
+    if config is None:
+        app.config.from_object(config_module.Config)
+    elif isinstance(config, dict):
+        app.config.from_object(config_module.Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(
+        config_module.BASE_DIR / "training_app" / "translations"
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        config_module.INSTANCE_DIR.mkdir(exist_ok=True)
+
+    _init_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+    _register_request_hooks(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+    from .core.permissions import check_every_view_has_a_rule
+
+    check_every_view_has_a_rule(app)
+    return app
+
+
+def _init_logging(app: Flask) -> None:
+    from .core.tckn import TcknRedactingFilter
+
+    redactor = TcknRedactingFilter()
+    for name in ("training_app", "werkzeug", "gunicorn.error", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, TcknRedactingFilter) for f in logger.filters):
+            logger.addFilter(redactor)
+    logging.getLogger("training_app").setLevel(logging.INFO)
+
+
+def _select_locale():
+    if "locale" in session:
+        return session["locale"]
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    from flask import current_app
+
+    # Turkish by default: only someone who asks for English (and not Turkish) first gets it.
+    best = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    return best if best and request.accept_languages.best == best else "tr"
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_project_dir() / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+
+    # Every model module, so that Alembic and create_all() see every table.
+    from .accounts import models as _accounts_models  # noqa: F401
+    from .accounts.models import User
+    from .core import models as _core_models  # noqa: F401
+    from .municipalities import models as _municipalities_models  # noqa: F401
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        user_id, _sep, version = token.partition(":")
+        if not user_id.isascii() or not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or str(user.session_version) != version:
+            return None
+        return user
+
+
+def _project_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .core.views import bp as core_bp
+    from .municipalities.views import bp as municipalities_bp
+
+    for bp in (core_bp, accounts_bp, municipalities_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(code, title, message):
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(400)
+    def bad_request(_e):
+        return render_error(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e):
+        return render_error(
+            400, _("The form has expired"),
+            _("The page was open too long or was sent twice. Go back, reload and try again."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return render_error(403, _("Access denied"), _("You are not allowed to open this page."))
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return render_error(404, _("Page not found"),
+                            _("The page you are looking for does not exist or has moved."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_e):
+        return render_error(405, _("Not allowed"), _("This action cannot be done this way."))
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return render_error(413, _("File too large"), _("The file you sent is too large."))
+
+    @app.errorhandler(429)
+    def too_many(_e):
+        return render_error(
+            429, _("Too many attempts"),
+            _("You have tried too many times in a short time. Wait a minute and try again."),
+        )
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        db.session.rollback()
+        return render_error(500, _("Something went wrong"),
+                            _("An unexpected error occurred. The training office has been "
+                              "notified; please try again later."))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .accounts.models import Role
+    from .core.navigation import navigation_for
+    from .core.turkish import JINJA_FILTERS
+
+    app.jinja_env.filters.update(JINJA_FILTERS)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def inject_globals():
+        from flask_babel import get_locale
+
+        return {
+            "union_name": app.config["UNION_NAME"],
+            "current_locale": str(get_locale() or "tr"),
+            "navigation": navigation_for(current_user),
+            "Role": Role,
+        }
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from flask import redirect, url_for
+
+    from .accounts.services import needs_privacy_acknowledgement
+
+    exempt = {"accounts.acknowledge_privacy", "accounts.logout", "accounts.privacy_notice",
+              "core.set_language", "static"}
+
+    @app.before_request
+    def require_current_privacy_notice():
+        """A newer privacy notice must be acknowledged before anything else."""
+        if (
+            current_user.is_authenticated
+            and request.endpoint not in exempt
+            and needs_privacy_acknowledgement(current_user)
+        ):
+            return redirect(url_for("accounts.acknowledge_privacy", next=request.full_path))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        if request.is_secure:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response

@@ -1,0 +1,1 @@
+"""Users, people, roles, login, registration, profile and the privacy notice."""

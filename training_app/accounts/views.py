@@ -1,0 +1,229 @@
+"""Login, registration, password reset, profile and the privacy notice."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..core.errors import DomainError
+from ..core.permissions import guest_only, login_required, public
+from ..core.safety import safe_next_url
+from ..extensions import db, limiter
+from ..municipalities.services import member_municipalities, units_of
+from . import services
+from .forms import (
+    AcknowledgeForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    fill_person_choices,
+    person_details_from,
+)
+
+bp = Blueprint("accounts", __name__)
+
+
+def _form_error(form, error: DomainError) -> None:
+    """Show a service's refusal next to its field, or as a flash when it has none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "danger")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@guest_only
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Log in with e-mail and password; 'remember me' keeps the session across browser restarts."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            db.session.commit()  # keep the audit entry of the failed attempt
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@guest_only
+def register():
+    """Self-registration of a participant from a member municipality."""
+    notice = services.current_privacy_notice()
+    form = RegistrationForm()
+    fill_person_choices(form, member_municipalities(), _units_for(form.municipality_id.data))
+    if notice is None:
+        flash(_("Registration is closed until the privacy notice is published."), "warning")
+    elif form.validate_on_submit():
+        try:
+            user = services.register_participant(
+                person_details_from(form),
+                email=form.email.data,
+                password=form.password.data,
+                notice=notice,
+                consent_newsletter=form.consent_newsletter.data,
+                consent_photos=form.consent_photos.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your account has been created. Welcome!"), "success")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/register.html", form=form, notice=notice)
+
+
+def _units_for(municipality_id):
+    try:
+        return units_of(int(municipality_id)) if municipality_id else []
+    except (TypeError, ValueError):
+        return []
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@guest_only
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(
+            _("If an account exists for this address, we have sent a link to set a new password."),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    """Set a new password from an e-mailed link (also used by invitations)."""
+    try:
+        services.user_for_reset_token(token)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Your password has been set. You can log in now."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """The person's own data; the only page that shows their whole ID number."""
+    user = current_user
+    person = user.person
+    form = ProfileForm(obj=person if request.method == "GET" else None)
+    if request.method == "GET":
+        form.email.data = user.email
+        if person is not None:
+            form.tckn.data = person.reveal_tckn()
+            form.position.data = person.position.value if person.position else ""
+            form.employment_type.data = (
+                person.employment_type.value if person.employment_type else ""
+            )
+            form.consent_newsletter.data = bool(person.consent_newsletter_at)
+            form.consent_photos.data = bool(person.consent_photos_at)
+    fill_person_choices(form, member_municipalities(), _units_for(form.municipality_id.data))
+    if form.validate_on_submit():
+        try:
+            services.update_profile(user, person_details_from(form), form.email.data)
+            services.set_consents(user.person, form.consent_newsletter.data,
+                                  form.consent_photos.data)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, password_form=ChangePasswordForm())
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data,
+                                     form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            # The session version changed: log in again in this browser only.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed. Other sessions have been logged out."),
+                  "success")
+            return redirect(url_for("accounts.profile"))
+    person = current_user.person
+    profile_form = ProfileForm(obj=person)
+    profile_form.email.data = current_user.email
+    if person is not None:
+        profile_form.tckn.data = person.reveal_tckn()
+    fill_person_choices(profile_form, member_municipalities(),
+                        _units_for(person.municipality_id if person else None))
+    return render_template("accounts/profile.html", form=profile_form, password_form=form), 400
+
+
+@bp.route("/privacy")
+@public
+def privacy_notice():
+    """The current privacy notice (aydınlatma metni), readable by anyone."""
+    notice = services.current_privacy_notice()
+    return render_template("accounts/privacy.html", notice=notice)
+
+
+@bp.route("/privacy/acknowledge", methods=["GET", "POST"])
+@login_required
+def acknowledge_privacy():
+    """Shown after login when a newer privacy notice version has been published."""
+    notice = services.current_privacy_notice()
+    if notice is None or not services.needs_privacy_acknowledgement(current_user):
+        return redirect(url_for("core.home"))
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        services.acknowledge_privacy_notice(current_user, notice)
+        db.session.commit()
+        flash(_("Thank you. Your acknowledgement has been recorded."), "success")
+        return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+    return render_template("accounts/acknowledge.html", form=form, notice=notice)

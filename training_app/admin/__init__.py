@@ -1,0 +1,1 @@
+"""Administration screens; they call the other features' services."""

@@ -1,0 +1,68 @@
+"""Command-line tasks: flask --app training_app seed | demo | create-admin | deliver-mail."""
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed")
+    def seed_command():
+        """Load the member municipalities, their units and the privacy notice (idempotent)."""
+        from .accounts.privacy_text import ensure_privacy_notice
+        from .municipalities.services import seed_member_municipalities
+
+        added = seed_member_municipalities()
+        created = ensure_privacy_notice()
+        db.session.commit()
+        click.echo(f"Municipalities added: {added}; privacy notice created: {'yes' if created else 'no'}")
+
+    @app.cli.command("demo")
+    def demo_command():
+        """Load realistic demo people and accounts (idempotent) and print the demo logins."""
+        from .demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
+
+        counts = load_demo_data()
+        db.session.commit()
+        click.echo(f"Demo data: {counts}")
+        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for role, email in DEMO_LOGINS:
+            click.echo(f"  {role:<12} {email}")
+
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--first-name", prompt=True)
+    @click.option("--last-name", prompt=True)
+    @click.password_option()
+    def create_admin_command(email, first_name, last_name, password):
+        """Create an administrator account."""
+        from .accounts.models import Role
+        from .accounts.services import create_staff_user
+        from .core.errors import DomainError
+
+        try:
+            user = create_staff_user(email, first_name, last_name, Role.ADMIN, by=None,
+                                     password=password)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+        click.echo(f"Administrator created: {user.email}")
+
+    @app.cli.command("deliver-mail")
+    @click.option("--loop", is_flag=True, help="Keep delivering every few seconds.")
+    @click.option("--interval", default=5.0, show_default=True)
+    def deliver_mail_command(loop, interval):
+        """Deliver queued mail from the outbox (failed messages are retried later)."""
+        import time
+
+        from .core.mail import deliver_pending
+
+        while True:
+            sent, failed = deliver_pending()
+            if sent or failed or not loop:
+                click.echo(f"Mail sent: {sent}, failed (will retry): {failed}")
+            if not loop:
+                break
+            time.sleep(interval)

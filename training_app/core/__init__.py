@@ -1,0 +1,1 @@
+"""What every feature uses: Turkish text, ID numbers, permissions, errors, audit, mail."""

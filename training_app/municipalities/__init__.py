@@ -1,0 +1,1 @@
+"""Member municipalities and their units (müdürlükler)."""
