@@ -8,12 +8,22 @@ import itertools
 import os
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from config import TestConfig
 from training_app import create_app
-from training_app.accounts.models import Person, Position, Role, RoleAssignment, User
+from training_app.accounts.models import (
+    Person,
+    Position,
+    PrivacyAcknowledgement,
+    Role,
+    RoleAssignment,
+    User,
+)
 from training_app.accounts.privacy_text import ensure_privacy_notice
+from training_app.accounts.services import current_privacy_notice
 from training_app.core.tckn import complete_tckn
 from training_app.extensions import db
 from training_app.municipalities.models import Municipality
@@ -35,13 +45,31 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts like a real one.
+
+    The `app` fixture keeps an app context pushed so tests can use db.session; Flask reuses it
+    for requests, so `g` (where Flask-Login and Flask-Babel cache the user and the locale) would
+    leak from one request, or one client, to the next. Each request starts with an empty `g`
+    and an expired session instead.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+            db.session.expire_all()
+        return super().open(*args, **kwargs)
+
+
 def build_app(overrides: dict | None = None):
     class Config(TestConfig):
         pass
 
     for key, value in (overrides or {}).items():
         setattr(Config, key, value)
-    return create_app(Config)
+    app = create_app(Config)
+    app.test_client_class = FreshRequestClient
+    return app
 
 
 @pytest.fixture
@@ -110,7 +138,8 @@ def make_user(app):
     def factory(role: Role = Role.PARTICIPANT, municipality_name: str | None = "Selçuklu",
                 email: str | None = None, first_name: str = "Ayşe", last_name: str = "Yılmaz",
                 tckn: str | None = None, position: Position | None = Position.STAFF,
-                coordinated: str | None = None, password: str = PASSWORD, **fields) -> User:
+                coordinated: str | None = None, password: str = PASSWORD,
+                acknowledged: bool = True, **fields) -> User:
         n = next(counter)
         user = User(email=email or f"{role.value}{n}@example.org")
         user.set_password(password)
@@ -125,6 +154,10 @@ def make_user(app):
         )
         person.set_tckn(tckn or next_tckn())
         db.session.add_all([user, person])
+        db.session.flush()
+        if acknowledged:
+            notice = current_privacy_notice()
+            db.session.add(PrivacyAcknowledgement(user_id=user.id, notice_id=notice.id))
         db.session.commit()
         return user
 

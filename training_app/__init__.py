@@ -61,6 +61,10 @@ def _init_logging(app: Flask) -> None:
 
 
 def _select_locale():
+    from flask import has_request_context
+
+    if not has_request_context():
+        return "tr"
     if "locale" in session:
         return session["locale"]
     if current_user and current_user.is_authenticated:

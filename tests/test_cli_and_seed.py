@@ -1,0 +1,54 @@
+from sqlalchemy import func, select
+
+from training_app.accounts.models import Person, Role, User
+from training_app.core.tckn import is_valid_tckn
+from training_app.extensions import db
+from training_app.municipalities.data import KONYA_DISTRICTS
+from training_app.municipalities.models import Municipality, MunicipalityKind
+from training_app.municipalities.services import member_municipalities
+
+
+def test_seed_has_konya_and_its_31_districts_spelled_right(runner):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    names = {m.name for m in db.session.scalars(select(Municipality))}
+    assert len(KONYA_DISTRICTS) == 31 and len(set(KONYA_DISTRICTS)) == 31
+    assert names == set(KONYA_DISTRICTS) | {"Konya Büyükşehir"}
+    assert {"Hadım", "Höyük", "Yalıhöyük"}.isdisjoint(names)
+    metropolitan = db.session.scalar(select(Municipality).where(Municipality.name == "Konya Büyükşehir"))
+    assert metropolitan.kind == MunicipalityKind.METROPOLITAN
+    assert any("Dairesi Başkanlığı" in u.name for u in metropolitan.units)
+
+
+def test_municipalities_sort_in_turkish_order_in_the_database(app):
+    names = [m.name for m in member_municipalities()]
+    assert names.index("Cihanbeyli") < names.index("Çeltik") < names.index("Çumra") < names.index("Derbent")
+    assert names.index("Hüyük") < names.index("Ilgın") < names.index("Kadınhanı")
+    assert names.index("Sarayönü") < names.index("Selçuklu") < names.index("Seydişehir") < names.index("Taşkent")
+
+
+def test_demo_is_idempotent_and_realistic(runner):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    count = db.session.scalar(select(func.count(User.id)))
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert db.session.scalar(select(func.count(User.id))) == count
+    assert "admin@demo.kbb.local" in second.output and "katilimci@demo.kbb.local" in second.output
+    people = db.session.scalars(select(Person).where(Person.tckn_encrypted.is_not(None))).all()
+    assert len(people) > 100
+    assert all(is_valid_tckn(p.reveal_tckn()) for p in people)
+    roles = {a.role for u in db.session.scalars(select(User)) for a in u.roles}
+    assert roles == set(Role)
+    assert any(ch in "çğıöşüÇĞİÖŞÜ" for p in people for ch in p.last_name)
+
+
+def test_create_admin(runner):
+    result = runner.invoke(args=["create-admin", "--email", "root@example.org", "--first-name", "Deniz",
+                                 "--last-name", "Ak", "--password", "Yonetici.2026"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "root@example.org"))
+    assert user.has_role(Role.ADMIN)
+    result = runner.invoke(args=["create-admin", "--email", "root@example.org", "--first-name", "D",
+                                 "--last-name", "A", "--password", "Yonetici.2026"])
+    assert result.exit_code != 0 and "zaten var" in result.output
