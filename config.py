@@ -43,6 +43,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "egitim@kbb.local")
+    #: "thread": the web process delivers the outbox itself; "off": run `flask deliver-mail`.
+    MAIL_WORKER = os.environ.get("MAIL_WORKER", "thread")
 
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
@@ -75,6 +77,7 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     MAIL_SERVER = ""
+    MAIL_WORKER = "off"
     SERVER_NAME = None
     #: Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

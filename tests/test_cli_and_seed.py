@@ -34,7 +34,7 @@ def test_demo_is_idempotent_and_realistic(runner):
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     assert db.session.scalar(select(func.count(User.id))) == count
-    assert "admin@demo.kbb.local" in second.output and "katilimci@demo.kbb.local" in second.output
+    assert "admin@kbb-demo.example.org" in second.output and "katilimci@kbb-demo.example.org" in second.output
     people = db.session.scalars(select(Person).where(Person.tckn_encrypted.is_not(None))).all()
     assert len(people) > 100
     assert all(is_valid_tckn(p.reveal_tckn()) for p in people)
@@ -52,3 +52,13 @@ def test_create_admin(runner):
     result = runner.invoke(args=["create-admin", "--email", "root@example.org", "--first-name", "D",
                                  "--last-name", "A", "--password", "Yonetici.2026"])
     assert result.exit_code != 0 and "zaten var" in result.output
+
+
+def test_demo_logins_work_through_the_login_form(runner, client):
+    from training_app.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    runner.invoke(args=["demo"])
+    for _role, email in DEMO_LOGINS:
+        response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        client.post("/logout")

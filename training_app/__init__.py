@@ -57,7 +57,7 @@ def _init_logging(app: Flask) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, TcknRedactingFilter) for f in logger.filters):
             logger.addFilter(redactor)
-    logging.getLogger("training_app").setLevel(logging.INFO)
+    app.logger.setLevel(logging.INFO)  # also installs Flask's stderr handler on "training_app"
 
 
 def _select_locale():
@@ -208,6 +208,15 @@ def _register_request_hooks(app: Flask) -> None:
         ):
             return redirect(url_for("accounts.acknowledge_privacy", next=request.full_path))
         return None
+
+    if app.config.get("MAIL_WORKER") == "thread":
+        from .core.mail import InProcessMailWorker
+
+        worker = InProcessMailWorker(app)
+
+        @app.before_request
+        def start_mail_worker():
+            worker.ensure_started()
 
     @app.after_request
     def security_headers(response):

@@ -25,7 +25,7 @@ from .municipalities.models import Municipality
 from .municipalities.services import seed_member_municipalities
 
 DEMO_PASSWORD = "Demo.2026!"
-DEMO_DOMAIN = "demo.kbb.local"
+DEMO_DOMAIN = "kbb-demo.example.org"
 
 #: (role label, e-mail) printed by `flask demo` and `make run`.
 DEMO_LOGINS = (
@@ -49,9 +49,9 @@ def _tckn(rng: random.Random, used: set[str]) -> str:
 
 
 def _make_account(email, first, last, roles, tckn=None, municipality=None, position=None,
-                  employment=None, unit=None, title=None, phone=None, notice=None):
-    user = User(email=email)
-    user.set_password(DEMO_PASSWORD)
+                  employment=None, unit=None, title=None, phone=None, notice=None,
+                  password_hash=None):
+    user = User(email=email, password_hash=password_hash)
     for role, municipality_id in roles:
         user.roles.append(RoleAssignment(role=role, municipality_id=municipality_id))
     person = Person(
@@ -78,12 +78,16 @@ def load_demo_data() -> dict:
     rng = random.Random(1978)
     used_tckn: set[str] = set()
     added = 0
+    # One hash for every demo account: hashing is slow on purpose, and they share the password.
+    probe = User(email="probe@invalid")
+    probe.set_password(DEMO_PASSWORD)
+    password_hash = probe.password_hash
 
     def add(email, *args, **kwargs):
         nonlocal added
         if email in existing:
             return
-        _make_account(email, *args, notice=notice, **kwargs)
+        _make_account(email, *args, notice=notice, password_hash=password_hash, **kwargs)
         existing.add(email)
         added += 1
 

@@ -5,6 +5,8 @@ Without MAIL_SERVER (development) a delivered message is written to the log inst
 
 import logging
 import smtplib
+import threading
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -100,3 +102,39 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
             message.last_error = None
     db.session.commit()
     return sent, failed
+
+
+class InProcessMailWorker:
+    """Delivers the outbox every few seconds from a daemon thread of the web process.
+
+    Started on the first request, so that `make run` sends (or logs) mail with nothing else
+    running. Several workers may each run one: on PostgreSQL rows are claimed with SKIP LOCKED.
+    Production can instead run `flask --app training_app deliver-mail --loop`.
+    """
+
+    def __init__(self, app, interval: float = 5.0):
+        self.app = app
+        self.interval = interval
+        self._started = False
+        self._lock = threading.Lock()
+
+    def ensure_started(self) -> None:
+        if self._started:
+            return
+        with self._lock:
+            if self._started:
+                return
+            threading.Thread(target=self._run, name="mail-worker", daemon=True).start()
+            self._started = True
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            with self.app.app_context():
+                try:
+                    deliver_pending()
+                except Exception:  # keep the worker alive; the message stays queued
+                    log.exception("Mail delivery round failed")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
