@@ -73,7 +73,8 @@ def _select_locale():
 
     # Turkish by default: only someone who asks for English (and not Turkish) first gets it.
     best = request.accept_languages.best_match(current_app.config["LANGUAGES"])
-    return best if best and request.accept_languages.best == best else "tr"
+    first = (request.accept_languages.best or "").split("-")[0].lower()
+    return best if best and first == best else "tr"
 
 
 def _init_extensions(app: Flask) -> None:

@@ -1,0 +1,81 @@
+"""The UI shell: error pages, security headers, language, navigation by role."""
+
+from tests.conftest import login
+from training_app.accounts.models import Role
+from training_app.extensions import db
+
+
+def test_not_found_page_is_turkish(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Sayfa bulunamadı" in page and '<html lang="tr">' in page
+
+
+def test_forbidden_page_is_turkish(client, login_as):
+    login_as(Role.PARTICIPANT)
+    response = client.get("/admin/users")
+    assert response.status_code == 403
+    assert "Bu sayfayı açma yetkiniz yok." in response.get_data(as_text=True)
+
+
+def test_server_error_page_reveals_nothing(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken():
+        raise RuntimeError("secret internal detail")
+
+    app.view_functions["core.home"] = broken
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Beklenmeyen bir hata oluştu." in page
+    assert "secret internal detail" not in page and "Traceback" not in page
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers
+    https = client.get("/login", base_url="https://localhost")
+    assert "max-age=" in https.headers["Strict-Transport-Security"]
+
+
+def test_pages_have_one_h1_and_no_inline_scripts(client):
+    for url in ("/", "/login", "/register", "/password/forgot", "/privacy"):
+        page = client.get(url).get_data(as_text=True)
+        assert page.count("<h1") == 1, url
+        assert "<script>" not in page and " style=" not in page, url
+
+
+def test_navigation_depends_on_role(client, make_user):
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    participant = make_user(Role.PARTICIPANT, email="p@example.org")
+    login(client, participant.email)
+    assert 'href="/admin/users"' not in client.get("/").get_data(as_text=True)
+    client.post("/logout")
+    login(client, admin.email)
+    assert 'href="/admin/users"' in client.get("/").get_data(as_text=True)
+
+
+def test_language_choice_is_remembered_on_the_account(app, make_user):
+    user = make_user()
+    client = app.test_client()
+    login(client, user.email)
+    client.post("/language/en")
+    db.session.refresh(user)
+    assert user.locale == "en"
+    other_browser = app.test_client()
+    login(other_browser, user.email)
+    assert '<html lang="en">' in other_browser.get("/profile").get_data(as_text=True)
+
+
+def test_english_browser_gets_english_and_others_turkish(client):
+    page = client.get("/privacy", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    page = client.get("/privacy", headers={"Accept-Language": "de-DE,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="tr">' in page
