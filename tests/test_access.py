@@ -23,6 +23,7 @@ LOGGED_IN = row(302, 200, 200, 200, 200)
 GUEST_ONLY = row(200, 302, 302, 302, 302)
 ADMIN_ONLY = row(302, 403, 403, 403, 200)
 ADMIN_ONLY_POST = row(302, 403, 403, 403, 302)
+COORDINATOR_OR_ADMIN = row(302, 403, 200, 403, 200)
 
 #: endpoint -> expected status per role (GET, or POST for POST-only routes).
 EXPECTED = {
@@ -44,6 +45,57 @@ EXPECTED = {
     "admin.add_role": ADMIN_ONLY_POST,
     "admin.remove_role": ADMIN_ONLY_POST,
     "admin.set_active": ADMIN_ONLY_POST,
+    # Catalogue: public pages, the trainer's sessions, calendars.
+    "catalog.list_sessions": ALL_200,
+    "catalog.show_session": ALL_200,
+    "catalog.show_course": ALL_200,
+    "catalog.session_calendar": ALL_200,
+    "catalog.calendar_feed": row(404, 404, 404, 404, 404),
+    "catalog.my_calendar": LOGGED_IN,
+    "catalog.reset_calendar_token": row(302, 302, 302, 302, 302),
+    "catalog.my_sessions": row(302, 403, 403, 200, 403),
+    "api.list_sessions": ALL_200,
+    "api.show_session": ALL_200,
+    "api.openapi": ALL_200,
+    # Catalogue administration (walked after the public pages; the session's refusals keep it
+    # published: it has a taken seat, one meeting and one trainer).
+    "admin_catalog.list_categories": ADMIN_ONLY,
+    "admin_catalog.edit_category": ADMIN_ONLY,
+    "admin_catalog.list_venues": ADMIN_ONLY,
+    "admin_catalog.create_venue": ADMIN_ONLY,
+    "admin_catalog.edit_venue": ADMIN_ONLY,
+    "admin_catalog.list_courses": ADMIN_ONLY,
+    "admin_catalog.create_course": ADMIN_ONLY,
+    "admin_catalog.show_course": ADMIN_ONLY,
+    "admin_catalog.edit_course": ADMIN_ONLY,
+    "admin_catalog.set_course_published": ADMIN_ONLY_POST,
+    "admin_catalog.list_sessions": ADMIN_ONLY,
+    "admin_catalog.create_session": ADMIN_ONLY,
+    "admin_catalog.show_session": ADMIN_ONLY,
+    "admin_catalog.edit_session": ADMIN_ONLY,
+    "admin_catalog.set_trainers": ADMIN_ONLY_POST,
+    "admin_catalog.add_meeting": ADMIN_ONLY_POST,
+    "admin_catalog.edit_meeting": ADMIN_ONLY,
+    "admin_catalog.delete_meeting": ADMIN_ONLY_POST,
+    "admin_catalog.publish_session": ADMIN_ONLY_POST,
+    "admin_catalog.unpublish_session": ADMIN_ONLY_POST,
+    "admin_catalog.complete_session": ADMIN_ONLY_POST,
+    "admin_catalog.cancel_session": ADMIN_ONLY,
+    "admin_catalog.clone_session": ADMIN_ONLY,
+    # Registrations.
+    "enrollment.apply": row(302, 302, 302, 302, 302),
+    "enrollment.cancel": row(302, 404, 302, 404, 302),
+    "enrollment.my_trainings": LOGGED_IN,
+    "enrollment.coordinator_inbox": COORDINATOR_OR_ADMIN,
+    "enrollment.municipality_registrations": COORDINATOR_OR_ADMIN,
+    "enrollment.nominate": COORDINATOR_OR_ADMIN,
+    "enrollment.session_roster": ADMIN_ONLY,
+    "enrollment.add_registration": ADMIN_ONLY_POST,
+    "enrollment.search_people": ADMIN_ONLY,
+    "enrollment.decide": ADMIN_ONLY_POST,
+    "enrollment.import_registrations": ADMIN_ONLY,
+    "enrollment.confirm_import": ADMIN_ONLY_POST,
+    "enrollment.export_roster": ADMIN_ONLY,
 }
 
 #: Endpoints not walked here, with the reason.
@@ -52,14 +104,63 @@ NOT_WALKED = {"static": "files, not pages"}
 
 @pytest.fixture
 def url_args(make_user):
-    """Values for the URL variables of every rule: real objects where a rule needs one."""
+    return make_url_args(make_user)
+
+
+def make_url_args(make_user) -> dict:
+    """Values for the URL variables of every rule: real objects where a rule needs one.
+
+    The coordinator of the walk coordinates Selçuklu, the municipality of `someone`.
+    """
+    from training_app.core.tckn import vault
+    from training_app.enrollment.models import PendingImport, Registration, RegistrationStatus
+    from training_app.extensions import db
+
     someone = make_user(Role.PARTICIPANT, email="someone@example.org", first_name="Veli")
+    session = _published_session(make_user)
+    registration = Registration(session=session, person=someone.person,
+                                municipality_id=someone.person.municipality_id,
+                                status=RegistrationStatus.CONFIRMED)
+    pending = PendingImport(session_id=session.id, created_by_id=someone.id, filename="x.csv",
+                            content_encrypted=vault().encrypt(""))
+    db.session.add_all([registration, pending])
+    db.session.commit()
     return {
         "user_id": someone.id,
         "assignment_id": someone.roles[0].id,
         "token": "not-a-valid-token",
         "code": "tr",
+        "session_id": session.id,
+        "course_id": session.course_id,
+        "category_id": session.course.category_id,
+        "venue_id": session.venue_id,
+        "meeting_id": session.meetings[0].id,
+        "registration_id": registration.id,
+        "import_id": pending.id,
+        "fmt": "csv",
     }
+
+
+def _published_session(make_user):
+    """A published session of a published course, with one meeting, a trainer and a taken seat."""
+    from datetime import time, timedelta
+
+    from training_app.catalog.models import Category, Course, Meeting, Session, SessionStatus, Venue
+    from training_app.core.timeutil import local_today
+    from training_app.extensions import db
+
+    trainer = make_user(Role.TRAINER, email="teacher@example.org", first_name="Ömer").person
+    day = local_today() + timedelta(days=10)
+    venue = Venue(name="Birlik Eğitim Salonu", city="Konya", capacity=50)
+    course = Course(code="KVKK-101", title="KVKK", category=Category(name="KVKK"),
+                    is_published=True)
+    session = Session(course=course, venue=venue, city="Konya", capacity=30, seats_taken=1,
+                      starts_on=day, ends_on=day, status=SessionStatus.PUBLISHED,
+                      meetings=[Meeting(day=day, starts_at=time(9), ends_at=time(12))],
+                      trainers=[trainer])
+    db.session.add(session)
+    db.session.commit()
+    return session
 
 
 def test_every_rule_has_an_expectation(app):

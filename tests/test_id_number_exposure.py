@@ -6,7 +6,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, login, municipality, next_tckn
-from tests.test_access import EXPECTED, _rules
+from tests.test_access import EXPECTED, _rules, make_url_args
 from training_app.accounts.models import Role
 from training_app.core.mail import deliver_pending
 from training_app.core.models import AuditEntry, OutboxMessage
@@ -29,8 +29,7 @@ def test_id_numbers_never_leak(app, client, make_user, caplog):
     })
     client.post("/logout")
     secrets = {participant_tckn, registered_tckn}
-    args = {"user_id": participant.id, "assignment_id": participant.roles[0].id,
-            "token": "x", "code": "tr"}
+    args = make_url_args(make_user)
 
     for user in (participant, admin, coordinator):
         login(client, user.email, PASSWORD)

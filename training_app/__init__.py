@@ -92,7 +92,9 @@ def _init_extensions(app: Flask) -> None:
     # Every model module, so that Alembic and create_all() see every table.
     from .accounts import models as _accounts_models  # noqa: F401
     from .accounts.models import User
+    from .catalog import models as _catalog_models  # noqa: F401
     from .core import models as _core_models  # noqa: F401
+    from .enrollment import models as _enrollment_models  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
 
     @login_manager.user_loader
@@ -114,12 +116,22 @@ def _project_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
+    from .admin.catalog_views import bp as admin_catalog_bp
     from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
+    from .catalog.views import bp as catalog_bp
     from .core.views import bp as core_bp
+    from .enrollment.services import connect_signals
+    from .enrollment.views import bp as enrollment_bp
+    from .enrollment.views import enrolment_panel
     from .municipalities.views import bp as municipalities_bp
 
-    for bp in (core_bp, accounts_bp, municipalities_bp, admin_bp):
+    # Public blueprints first: the access test walks rules in this order.
+    for bp in (core_bp, accounts_bp, municipalities_bp, catalog_bp, api_bp, enrollment_bp,
+               admin_bp, admin_catalog_bp):
         app.register_blueprint(bp)
+    connect_signals()
+    app.jinja_env.globals["enrolment_panel"] = enrolment_panel
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -50,6 +50,17 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Administrator created: {user.email}")
 
+    @app.cli.command("reminders")
+    @click.option("--days", default=3, show_default=True,
+                  help="Remind people of sessions starting within this many days.")
+    def reminders_command(days):
+        """Queue reminder mails before first meetings; running it twice sends nothing twice."""
+        from .enrollment.services import send_reminders
+
+        queued = send_reminders(days_before=days)
+        db.session.commit()
+        click.echo(f"Reminders queued: {queued}")
+
     @app.cli.command("deliver-mail")
     @click.option("--loop", is_flag=True, help="Keep delivering every few seconds.")
     @click.option("--interval", default=5.0, show_default=True)

@@ -134,7 +134,10 @@ def load_demo_data() -> dict:
             tckn=_tckn(rng, used_tckn),
         )
     total = db.session.scalar(select(func.count(User.id)).where(User.email.like(f"%@{DEMO_DOMAIN}")))
-    return {"accounts_added": added, "demo_accounts": total}
+    from .demo_catalogue import load_demo_catalogue
+
+    catalogue = load_demo_catalogue(DEMO_DOMAIN)
+    return {"accounts_added": added, "demo_accounts": total, **catalogue}
 
 
 def _unit(municipality: Municipality, starts_with: str):

@@ -106,3 +106,15 @@ def test_registration_page_shows_privacy_notice(client):
     page = client.get("/register").get_data(as_text=True)
     assert "Kişisel Verilerin Korunması Hakkında Aydınlatma Metni" in page
     assert "sürüm 1" in page
+
+
+def test_registration_takes_over_a_person_record_made_before_the_account(client):
+    tckn = next_tckn()
+    imported = Person(first_name="Gülşen", last_name="Ünal", municipality=municipality("Çumra"))
+    imported.set_tckn(tckn)
+    db.session.add(imported)
+    db.session.commit()
+    assert client.post("/register", data=form_data(tckn=tckn)).status_code == 302
+    person = db.session.scalar(select(Person).where(Person.tckn_hash == imported.tckn_hash))
+    assert person.id == imported.id and person.user.email == "sukru@example.org"
+    assert db.session.query(Person).count() == 1

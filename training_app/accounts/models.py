@@ -5,21 +5,17 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.columns import str_enum
 from ..core.tckn import mask_tckn, vault
 from ..core.timeutil import utcnow
 from ..core.turkish import search_key, tr_sort_key
 from ..extensions import db
 from ..municipalities.models import Municipality, Unit
 
-
-def _str_enum(enum_cls, length=30):
-    return Enum(
-        enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Role(enum.StrEnum):
@@ -158,7 +154,7 @@ class RoleAssignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(_str_enum(Role, 20))
+    role: Mapped[Role] = mapped_column(str_enum(Role, 20))
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
     )
@@ -188,10 +184,10 @@ class Person(db.Model):
     tckn_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: Display form such as 123******50.
     tckn_masked: Mapped[str | None] = mapped_column(String(11))
-    position: Mapped[Position | None] = mapped_column(_str_enum(Position))
+    position: Mapped[Position | None] = mapped_column(str_enum(Position, 30))
     #: Görev / unvan as printed, e.g. "Bilgi İşlem Şefi"; optional.
     title: Mapped[str | None] = mapped_column(String(150))
-    employment_type: Mapped[EmploymentType | None] = mapped_column(_str_enum(EmploymentType))
+    employment_type: Mapped[EmploymentType | None] = mapped_column(str_enum(EmploymentType, 30))
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id"), index=True
     )

@@ -150,12 +150,18 @@ def register_participant(
         raise DomainError(_("Choose a member municipality."), field="municipality_id")
     if details.position is None:
         raise DomainError(_("Choose your position."), field="position")
-    _check_person_details(details)
+    # Someone registered by their municipality or an import before they had an account:
+    # the account takes over that person record and its history.
+    existing = find_person_by_tckn(details.tckn) if details.tckn else None
+    if existing is not None and existing.user_id is not None:
+        existing = None
+    _check_person_details(details, existing)
 
     user = User(email=email)
     user.set_password(password)
     user.roles.append(RoleAssignment(role=Role.PARTICIPANT))
-    person = Person(user=user)
+    person = existing or Person()
+    person.user = user
     _apply_person_details(person, details)
     person.set_tckn(details.tckn)
     now = utcnow()

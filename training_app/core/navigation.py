@@ -14,9 +14,17 @@ class NavItem:
 def navigation_for(user) -> list[NavItem]:
     from ..accounts.models import Role
 
-    items = [NavItem("core.home", _("Home"))]
+    items = [NavItem("core.home", _("Home")), NavItem("catalog.list_sessions", _("Catalogue"))]
     if not user or not user.is_authenticated:
         return items
+    if user.person is not None and user.has_role(Role.PARTICIPANT, Role.COORDINATOR):
+        items.append(NavItem("enrollment.my_trainings", _("My trainings")))
+    if user.has_role(Role.COORDINATOR, Role.ADMIN):
+        items.append(NavItem("enrollment.coordinator_inbox", _("Approvals")))
+    if user.has_role(Role.TRAINER):
+        items.append(NavItem("catalog.my_sessions", _("My sessions")))
     if user.has_role(Role.ADMIN):
+        items.append(NavItem("admin_catalog.list_sessions", _("Sessions")))
+        items.append(NavItem("admin_catalog.list_courses", _("Courses")))
         items.append(NavItem("admin.list_users", _("Users")))
     return items

@@ -1,6 +1,6 @@
 """Time helpers: the database stores naive UTC; people see Europe/Istanbul."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -16,3 +16,20 @@ def to_local(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC).astimezone(ISTANBUL)
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """An Istanbul wall-clock datetime (naive, as typed in a form) as stored naive UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=ISTANBUL).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_today() -> date:
+    """Today's date in Istanbul."""
+    return datetime.now(ISTANBUL).date()
+
+
+def local_now() -> datetime:
+    """Istanbul wall-clock now, naive: comparable with a meeting's date and times."""
+    return datetime.now(ISTANBUL).replace(tzinfo=None)

@@ -3,9 +3,10 @@
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..core.columns import str_enum
 from ..core.turkish import search_key, tr_sort_key
 from ..extensions import db
 
@@ -35,9 +36,7 @@ class Municipality(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Short name as the union writes it: "Ilgın", "Konya Büyükşehir".
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[MunicipalityKind] = mapped_column(
-        Enum(MunicipalityKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[MunicipalityKind] = mapped_column(str_enum(MunicipalityKind))
     province: Mapped[str] = mapped_column(String(60), default="Konya")
     is_member: Mapped[bool] = mapped_column(default=True)
     is_active: Mapped[bool] = mapped_column(default=True)

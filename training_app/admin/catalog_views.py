@@ -1,0 +1,444 @@
+"""Administration of the catalogue: categories, venues, courses, sessions, meetings, trainers."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..catalog import services
+from ..catalog.forms import (
+    ButtonForm,
+    CancelSessionForm,
+    CategoryForm,
+    CloneSessionForm,
+    CourseForm,
+    MeetingForm,
+    SessionForm,
+    TrainersForm,
+    VenueForm,
+    fill_session_choices,
+)
+from ..catalog.models import Category, Course, Meeting, Session, SessionStatus, Venue
+from ..catalog.views import page_arg
+from ..core.errors import DomainError
+from ..core.permissions import admin_required
+from ..core.timeutil import local_today
+from ..extensions import db
+
+bp = Blueprint("admin_catalog", __name__, url_prefix="/admin/catalogue")
+
+#: Database ids: larger numbers are not found rather than an error on PostgreSQL.
+ID = "int(max=2147483647)"
+
+
+def _refused(form, error: DomainError) -> None:
+    """Roll back and show a service's refusal next to its field, or as a flash."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "danger")
+
+
+def _render_form(form, title, back_url, submit, intro=None, status=200):
+    return render_template("admin/catalog/form.html", form=form, title=title, back_url=back_url,
+                           submit=submit, intro=intro), status
+
+
+# --- categories -------------------------------------------------------------------------------
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+@admin_required
+def list_categories():
+    """The categories, with a form to add one."""
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            services.create_category(form.name.data, form.description.data, by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The category has been added."), "success")
+            return redirect(url_for("admin_catalog.list_categories"))
+    categories = list(db.session.scalars(select(Category).order_by(Category.sort_key)))
+    counts = services.course_counts_by_category()
+    return render_template("admin/catalog/categories.html", categories=categories, form=form,
+                           counts=counts)
+
+
+@bp.route(f"/categories/<{ID}:category_id>", methods=["GET", "POST"])
+@admin_required
+def edit_category(category_id):
+    category = db.get_or_404(Category, category_id)
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        try:
+            services.update_category(category, form.name.data, form.description.data,
+                                     by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The category has been saved."), "success")
+            return redirect(url_for("admin_catalog.list_categories"))
+    return _render_form(form, _("Edit category"), url_for("admin_catalog.list_categories"),
+                        _("Save"))
+
+
+# --- venues -----------------------------------------------------------------------------------
+
+
+@bp.route("/venues")
+@admin_required
+def list_venues():
+    venues = list(db.session.scalars(select(Venue).order_by(Venue.sort_key)))
+    return render_template("admin/catalog/venues.html", venues=venues)
+
+
+@bp.route("/venues/new", methods=["GET", "POST"])
+@admin_required
+def create_venue():
+    form = VenueForm()
+    if form.validate_on_submit():
+        try:
+            services.create_venue(form.details(), by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The venue has been added."), "success")
+            return redirect(url_for("admin_catalog.list_venues"))
+    return _render_form(form, _("New venue"), url_for("admin_catalog.list_venues"), _("Add"))
+
+
+@bp.route(f"/venues/<{ID}:venue_id>", methods=["GET", "POST"])
+@admin_required
+def edit_venue(venue_id):
+    venue = db.get_or_404(Venue, venue_id)
+    form = VenueForm(obj=venue)
+    if form.validate_on_submit():
+        try:
+            services.update_venue(venue, form.details(), by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The venue has been saved."), "success")
+            return redirect(url_for("admin_catalog.list_venues"))
+    return _render_form(form, _("Edit venue"), url_for("admin_catalog.list_venues"), _("Save"))
+
+
+# --- courses ----------------------------------------------------------------------------------
+
+
+def _category_choices(form: CourseForm) -> None:
+    categories = db.session.scalars(select(Category).order_by(Category.sort_key))
+    form.category_id.choices = [("", _("Choose…"))] + [(c.id, c.name) for c in categories]
+
+
+@bp.route("/courses")
+@admin_required
+def list_courses():
+    q = request.args.get("q", "").strip()
+    page = db.paginate(services.admin_courses_query(q), page=page_arg(),
+                       per_page=50, error_out=False)
+    return render_template("admin/catalog/courses.html", page=page, q=q,
+                           counts=services.session_counts_by_course())
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@admin_required
+def create_course():
+    form = CourseForm()
+    _category_choices(form)
+    if form.validate_on_submit():
+        try:
+            course = services.create_course(form.details(), by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The course has been added. Publish it to show it in the catalogue."),
+                  "success")
+            return redirect(url_for("admin_catalog.show_course", course_id=course.id))
+    return _render_form(form, _("New course"), url_for("admin_catalog.list_courses"), _("Add"))
+
+
+@bp.route(f"/courses/<{ID}:course_id>")
+@admin_required
+def show_course(course_id):
+    course = db.get_or_404(Course, course_id)
+    sessions = services.course_sessions(course, include_drafts=True)
+    return render_template("admin/catalog/course.html", course=course, sessions=sessions,
+                           action_form=ButtonForm(), dates_label=services.session_dates_label)
+
+
+@bp.route(f"/courses/<{ID}:course_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_course(course_id):
+    course = db.get_or_404(Course, course_id)
+    form = CourseForm(obj=course)
+    _category_choices(form)
+    if request.method == "GET":
+        form.fill_from(course)
+    if form.validate_on_submit():
+        try:
+            services.update_course(course, form.details(), by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The course has been saved."), "success")
+            return redirect(url_for("admin_catalog.show_course", course_id=course.id))
+    return _render_form(form, _("Edit course"),
+                        url_for("admin_catalog.show_course", course_id=course.id), _("Save"))
+
+
+@bp.route(f"/courses/<{ID}:course_id>/published", methods=["POST"])
+@admin_required
+def set_course_published(course_id):
+    """Show or hide a course in the public catalogue."""
+    course = db.get_or_404(Course, course_id)
+    if ButtonForm().validate_on_submit():
+        published = request.form.get("published") == "1"
+        services.set_course_published(course, published, by=current_user)
+        db.session.commit()
+        flash(_("The course is now shown in the catalogue.") if published
+              else _("The course is now hidden from the catalogue."), "success")
+    return redirect(url_for("admin_catalog.show_course", course_id=course.id))
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+def _venues():
+    return list(db.session.scalars(
+        select(Venue).where(Venue.is_active.is_(True)).order_by(Venue.sort_key)
+    ))
+
+
+@bp.route("/sessions")
+@admin_required
+def list_sessions():
+    status_value = request.args.get("status", "")
+    status = SessionStatus(status_value) if status_value in set(SessionStatus) else None
+    q = request.args.get("q", "").strip()
+    page = db.paginate(services.admin_sessions_query(status, q),
+                       page=page_arg(), per_page=50, error_out=False)
+    return render_template("admin/catalog/sessions.html", page=page, q=q, status=status,
+                           statuses=list(SessionStatus), dates_label=services.session_dates_label)
+
+
+@bp.route(f"/courses/<{ID}:course_id>/sessions/new", methods=["GET", "POST"])
+@admin_required
+def create_session(course_id):
+    course = db.get_or_404(Course, course_id)
+    form = SessionForm()
+    fill_session_choices(form, _venues())
+    if form.validate_on_submit():
+        try:
+            session = services.create_session(course, form.details(), by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session has been added as a draft. Add its meetings and trainers, "
+                    "then publish it."), "success")
+            return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+    return _render_form(form, _("New session of %(course)s", course=course.title),
+                        url_for("admin_catalog.show_course", course_id=course.id), _("Add"))
+
+
+@bp.route(f"/sessions/<{ID}:session_id>")
+@admin_required
+def show_session(session_id):
+    """A session's management page: meetings, trainers, and the status actions."""
+    session = db.get_or_404(Session, session_id)
+    trainers_form = TrainersForm(data={"trainer_ids": [p.id for p in session.trainers]})
+    trainers_form.trainer_ids.choices = [(p.id, p.full_name) for p in services.trainer_choices()]
+    meeting_form = MeetingForm(data={"day": session.starts_on})
+    return render_template(
+        "admin/catalog/session.html", session=session, trainers_form=trainers_form,
+        meeting_form=meeting_form, action_form=ButtonForm(),
+        dates_label=services.session_dates_label(session), today=local_today(),
+    )
+
+
+@bp.route(f"/sessions/<{ID}:session_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_session(session_id):
+    session = db.get_or_404(Session, session_id)
+    form = SessionForm(obj=session)
+    fill_session_choices(form, _venues())
+    if request.method == "GET":
+        form.fill_from(session)
+    if form.validate_on_submit():
+        try:
+            services.update_session(session, form.details(), by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session has been saved."), "success")
+            return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+    return _render_form(form, _("Edit session"),
+                        url_for("admin_catalog.show_session", session_id=session.id), _("Save"))
+
+
+@bp.route(f"/sessions/<{ID}:session_id>/trainers", methods=["POST"])
+@admin_required
+def set_trainers(session_id):
+    session = db.get_or_404(Session, session_id)
+    form = TrainersForm()
+    form.trainer_ids.choices = [(p.id, p.full_name) for p in services.trainer_choices()]
+    if form.validate_on_submit():
+        people = [p for p in services.trainer_choices() if p.id in set(form.trainer_ids.data or ())]
+        try:
+            services.set_trainers(session, people, by=current_user)
+        except DomainError as error:
+            _refused(None, error)
+        else:
+            db.session.commit()
+            flash(_("The trainers have been saved."), "success")
+    else:
+        flash(_("Choose trainers from the list."), "danger")
+    return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+
+
+@bp.route(f"/sessions/<{ID}:session_id>/meetings", methods=["POST"])
+@admin_required
+def add_meeting(session_id):
+    session = db.get_or_404(Session, session_id)
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            services.add_meeting(session, form.details(), by=current_user)
+        except DomainError as error:
+            _refused(None, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting has been added."), "success")
+    else:
+        flash(_("Enter the day, start and end time."), "danger")
+    return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+
+
+@bp.route(f"/meetings/<{ID}:meeting_id>", methods=["GET", "POST"])
+@admin_required
+def edit_meeting(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = MeetingForm(obj=meeting)
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(meeting, form.details(), by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting has been saved."), "success")
+            return redirect(url_for("admin_catalog.show_session", session_id=meeting.session_id))
+    return _render_form(form, _("Edit meeting"),
+                        url_for("admin_catalog.show_session", session_id=meeting.session_id),
+                        _("Save"))
+
+
+@bp.route(f"/meetings/<{ID}:meeting_id>/delete", methods=["POST"])
+@admin_required
+def delete_meeting(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    session_id = meeting.session_id
+    if ButtonForm().validate_on_submit():
+        try:
+            services.delete_meeting(meeting, by=current_user)
+        except DomainError as error:
+            _refused(None, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting has been deleted."), "success")
+    return redirect(url_for("admin_catalog.show_session", session_id=session_id))
+
+
+def _status_action(session_id, action, done_message):
+    session = db.get_or_404(Session, session_id)
+    if ButtonForm().validate_on_submit():
+        try:
+            action(session)
+        except DomainError as error:
+            _refused(None, error)
+        else:
+            db.session.commit()
+            flash(done_message, "success")
+    return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+
+
+@bp.route(f"/sessions/<{ID}:session_id>/publish", methods=["POST"])
+@admin_required
+def publish_session(session_id):
+    return _status_action(session_id, lambda s: services.publish_session(s, by=current_user),
+                          _("The session has been published."))
+
+
+@bp.route(f"/sessions/<{ID}:session_id>/draft", methods=["POST"])
+@admin_required
+def unpublish_session(session_id):
+    return _status_action(session_id,
+                          lambda s: services.session_back_to_draft(s, by=current_user),
+                          _("The session is a draft again and hidden from the catalogue."))
+
+
+@bp.route(f"/sessions/<{ID}:session_id>/complete", methods=["POST"])
+@admin_required
+def complete_session(session_id):
+    return _status_action(
+        session_id, lambda s: services.complete_session(s, local_today(), by=current_user),
+        _("The session has been marked as completed."),
+    )
+
+
+@bp.route(f"/sessions/<{ID}:session_id>/cancel", methods=["GET", "POST"])
+@admin_required
+def cancel_session(session_id):
+    """Cancel a session with a reason; trainers and the enrolled are told by mail."""
+    session = db.get_or_404(Session, session_id)
+    form = CancelSessionForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_session(session, form.reason.data, by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session has been cancelled."), "success")
+            return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+    return _render_form(
+        form, _("Cancel the session"),
+        url_for("admin_catalog.show_session", session_id=session.id), _("Cancel the session"),
+        intro=_("%(course)s, %(dates)s", course=session.course.title,
+                dates=services.session_dates_label(session)),
+    )
+
+
+@bp.route(f"/sessions/<{ID}:session_id>/clone", methods=["GET", "POST"])
+@admin_required
+def clone_session(session_id):
+    """Copy a session for the next term, with its meetings shifted."""
+    session = db.get_or_404(Session, session_id)
+    form = CloneSessionForm()
+    if form.validate_on_submit():
+        try:
+            copy = services.clone_session(session, form.starts_on.data, by=current_user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The copy has been made as a draft."), "success")
+            return redirect(url_for("admin_catalog.show_session", session_id=copy.id))
+    return _render_form(
+        form, _("Copy the session"),
+        url_for("admin_catalog.show_session", session_id=session.id), _("Make the copy"),
+        intro=_("%(course)s, %(dates)s", course=session.course.title,
+                dates=services.session_dates_label(session)),
+    )

@@ -1,0 +1,1 @@
+"""Read-only JSON API over public catalogue data, documented by OpenAPI 3."""

@@ -1,0 +1,169 @@
+"""/api/v1: upcoming public sessions and one session, as JSON; the OpenAPI document."""
+
+from datetime import date
+
+from flask import Blueprint, jsonify, request, url_for
+
+from ..accounts.models import Position
+from ..catalog import services
+from ..catalog.models import Delivery, Session
+from ..core.permissions import public
+from ..core.timeutil import ISTANBUL, local_today, to_local
+from ..core.turkish import search_key
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: Database ids: larger numbers are not found rather than an error on PostgreSQL.
+ID = "int(max=2147483647)"
+
+MAX_PER_PAGE = 100
+
+
+class BadParameter(Exception):
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name, self.message = name, message
+
+
+def _error(status: int, message: str, parameter: str | None = None):
+    body = {"error": message}
+    if parameter:
+        body["parameter"] = parameter
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(404)
+def not_found(_e):
+    return _error(404, "not found")
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise BadParameter(name, f"{name} must be an integer from {low} to {high}")
+    return int(raw)
+
+
+def _filters() -> services.CatalogueFilters:
+    args = request.args
+    filters = services.CatalogueFilters(q=args.get("q", "").strip())
+    if len(filters.q) > 100:
+        raise BadParameter("q", "q must be at most 100 characters")
+    if "category" in args:
+        filters.category_id = _int_arg("category", 0, 1, 2**31 - 1)
+    if args.get("month"):
+        try:
+            year, month = (int(p) for p in args["month"].split("-"))
+            filters.month = date(year, month, 1)
+        except ValueError as exc:
+            raise BadParameter("month", "month must look like 2026-05") from exc
+    if args.get("city"):
+        filters.city = search_key(args["city"])
+    where = args.get("where")
+    if where:
+        if where not in ("tr", "abroad"):
+            raise BadParameter("where", "where must be tr or abroad")
+        filters.abroad = where == "abroad"
+    if args.get("delivery"):
+        if args["delivery"] not in set(Delivery):
+            raise BadParameter("delivery", "unknown delivery")
+        filters.delivery = Delivery(args["delivery"])
+    if args.get("position"):
+        if args["position"] not in set(Position):
+            raise BadParameter("position", "unknown position")
+        filters.position = Position(args["position"])
+    return filters
+
+
+def _instant(value):
+    return to_local(value).isoformat() if value else None
+
+
+def session_json(session: Session, with_meetings: bool = False) -> dict:
+    """The public face of a session: never the online link or anyone's personal data."""
+    course = session.course
+    venue = session.venue
+    data = {
+        "id": session.id,
+        "url": url_for("catalog.show_session", session_id=session.id, _external=True),
+        "status": session.status.value,
+        "course": {
+            "id": course.id,
+            "code": course.code,
+            "title": course.title,
+            "kind": course.kind.value,
+            "category": course.category.name,
+            "delivery": course.delivery.value,
+            "document": course.document_kind.value,
+            "open_to": [p.value for p in sorted(course.target_positions,
+                                                key=list(Position).index)],
+        },
+        "starts_on": session.starts_on.isoformat(),
+        "ends_on": session.ends_on.isoformat(),
+        "city": session.city,
+        "country": session.country,
+        "abroad": session.is_abroad,
+        "venue": {"name": venue.name, "address": venue.address, "city": venue.city,
+                  "country": venue.country} if venue else None,
+        "capacity": session.capacity,
+        "seats_left": session.seats_left,
+        "requires_approval": session.requires_approval,
+        "enrolment_opens_at": _instant(session.enrolment_opens_at),
+        "enrolment_closes_at": _instant(session.enrolment_closes_at),
+        "cancellation_deadline": _instant(session.cancellation_deadline),
+        "trainers": [p.full_name for p in session.trainers],
+    }
+    if with_meetings:
+        data["total_hours"] = round(session.total_hours, 2)
+        data["meetings"] = [
+            {
+                "day": m.day.isoformat(),
+                "starts_at": m.start.replace(tzinfo=ISTANBUL).isoformat(),
+                "ends_at": m.end.replace(tzinfo=ISTANBUL).isoformat(),
+                "topic": m.topic,
+            }
+            for m in session.meetings
+        ]
+    return data
+
+
+@bp.route("/sessions")
+@public
+def list_sessions():
+    """Upcoming published sessions, with the catalogue's filters, by date."""
+    try:
+        filters = _filters()
+        page_number = _int_arg("page", 1, 1, 10_000)
+        per_page = _int_arg("per_page", 20, 1, MAX_PER_PAGE)
+    except BadParameter as error:
+        return _error(400, error.message, error.name)
+    page = services.catalogue_page(filters, local_today(), page=page_number, per_page=per_page)
+    return jsonify({
+        "items": [session_json(s) for s in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+    })
+
+
+@bp.route(f"/sessions/<{ID}:session_id>")
+@public
+def show_session(session_id):
+    """One public session with its meetings."""
+    session = services.load_session_page(session_id)
+    if session is None or not services.is_public(session):
+        return _error(404, "not found")
+    return jsonify(session_json(session, with_meetings=True))
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    """The OpenAPI 3 description of this API."""
+    return jsonify(openapi_document(request.host_url.rstrip("/") + bp.url_prefix))

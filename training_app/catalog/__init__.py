@@ -1,0 +1,1 @@
+"""Course and seminar catalogue: categories, courses, sessions, meetings, venues, calendars."""

@@ -1,0 +1,14 @@
+"""Signals other features listen to; the catalogue does not import them (dependencies point up).
+
+The enrollment feature connects to `session_cancelled` to tell the enrolled, and to
+`session_changed` to tell them of a new schedule or place.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: Sent with the Session as sender and `reason=` after a session is cancelled (before commit).
+session_cancelled = _signals.signal("session-cancelled")
+#: Sent with the Session as sender and `changes=` after its dates, place or meetings change.
+session_changed = _signals.signal("session-changed")

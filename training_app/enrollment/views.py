@@ -1,0 +1,321 @@
+"""Applying, My trainings, the coordinator's inbox and nominations, the office's rosters."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..accounts.models import Person, Role
+from ..catalog.models import Session
+from ..core import audit
+from ..core.errors import DomainError, NotAllowed
+from ..core.permissions import admin_required, login_required, roles_required
+from ..extensions import db
+from ..municipalities.services import member_municipalities
+from . import exports, imports, services
+from .forms import (
+    DecisionForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    ManualRegistrationForm,
+    NominationForm,
+    ReasonForm,
+)
+from .models import PendingImport, Registration, RegistrationStatus
+
+bp = Blueprint("enrollment", __name__)
+
+coordinator_or_admin = roles_required(Role.COORDINATOR, Role.ADMIN)
+
+
+def _status_arg() -> RegistrationStatus | None:
+    value = request.args.get("status", "")
+    return RegistrationStatus(value) if value in {s.value for s in RegistrationStatus} else None
+
+
+def enrolment_panel(session: Session) -> Markup:
+    """The application box of a catalogue session page (a Jinja global the catalogue calls)."""
+    registration = position = problem = None
+    user = current_user
+    if user.is_authenticated and user.person is not None:
+        registration = services.registration_of(user.person, session)
+        if registration is not None and registration.is_active:
+            position = services.waitlist_position(registration)
+        else:
+            problem = services.eligibility_problem(user.person, session)
+    return Markup(render_template(
+        "enrollment/_panel.html", session=session, registration=registration,
+        waitlist_position=position, problem=problem, form=ReasonForm(),
+        can_cancel=registration is not None and services.can_cancel_own(registration),
+    ))
+
+
+@bp.route("/sessions/<int:session_id>/apply", methods=["POST"])
+@login_required
+def apply(session_id):
+    """A participant applies for a session."""
+    session = db.get_or_404(Session, session_id)
+    person = current_user.person
+    if ReasonForm().validate_on_submit():
+        if person is None:
+            flash(_("Complete your profile before applying."), "danger")
+            return redirect(url_for("accounts.profile"))
+        try:
+            registration = services.enroll(person, session, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_apply_message(registration), "success")
+    return redirect(url_for("catalog.show_session", session_id=session.id))
+
+
+def _apply_message(registration: Registration) -> str:
+    if registration.status == RegistrationStatus.PENDING_APPROVAL:
+        return _("Your application has been received; your municipality's training coordinator "
+                 "will decide on it.")
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return _("The session is full: you are number %(n)d on the waiting list.",
+                 n=services.waitlist_position(registration))
+    return _("Your registration is confirmed.")
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@login_required
+def cancel(registration_id):
+    """Withdraw one's own registration, or (coordinator, office) cancel someone's with a reason."""
+    registration = db.get_or_404(Registration, registration_id)
+    own = registration.person.user_id == current_user.id
+    if not own and not services.can_decide(current_user, registration):
+        abort(404)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel(registration, by=current_user, reason=form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The registration has been cancelled."), "success")
+    target = request.form.get("back")
+    if target == "roster" and current_user.has_role(Role.ADMIN):
+        return redirect(url_for("enrollment.session_roster", session_id=registration.session_id))
+    if target == "municipality" and not own:
+        return redirect(url_for("enrollment.municipality_registrations"))
+    return redirect(url_for("enrollment.my_trainings"))
+
+
+@bp.route("/my/trainings")
+@login_required
+def my_trainings():
+    """Upcoming, awaiting approval, waiting list, past trainings with attendance and documents."""
+    person = current_user.person
+    trainings = services.my_trainings(person) if person is not None else None
+    cancellable = set()
+    if trainings is not None:
+        active = trainings.upcoming + trainings.pending + [r for r, _n in trainings.waitlisted]
+        cancellable = {r.id for r in active if services.can_cancel_own(r)}
+    return render_template("enrollment/my_trainings.html", trainings=trainings,
+                           cancellable=cancellable, form=ReasonForm())
+
+
+# --- coordinators ----------------------------------------------------------------------------
+
+
+@bp.route("/coordinator/requests", methods=["GET", "POST"])
+@coordinator_or_admin
+def coordinator_inbox():
+    """Pending applications of the coordinator's municipality: approve or refuse, one or many."""
+    form = DecisionForm()
+    pending = services.pending_for(current_user)
+    form.registration_ids.choices = [(r.id, r.id) for r in pending]
+    if form.validate_on_submit():
+        chosen = [r for r in pending if r.id in set(form.registration_ids.data or [])]
+        if not chosen:
+            flash(_("Select at least one application."), "danger")
+        else:
+            try:
+                done, problems = services.decide_many(
+                    chosen, form.decision.data == "approve", current_user, form.reason.data)
+            except DomainError as error:
+                db.session.rollback()
+                form.reason.errors = [*form.reason.errors, error.message]
+                return render_template("enrollment/inbox.html", pending=pending, form=form), 400
+            db.session.commit()
+            flash(_("%(n)d application(s) decided.", n=done), "success")
+            for problem in problems:
+                flash(problem, "warning")
+            return redirect(url_for("enrollment.coordinator_inbox"))
+    return render_template("enrollment/inbox.html", pending=pending, form=form)
+
+
+@bp.route("/coordinator/registrations")
+@coordinator_or_admin
+def municipality_registrations():
+    """Every registration of the coordinator's municipalities, newest sessions first."""
+    ids = _visible_municipality_ids()
+    status = _status_arg()
+    page = db.paginate(services.registrations_of_municipalities(ids, status),
+                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("enrollment/municipality_registrations.html", page=page,
+                           status=status, statuses=list(RegistrationStatus), form=ReasonForm())
+
+
+def _visible_municipality_ids() -> set[int]:
+    if current_user.has_role(Role.ADMIN):
+        return {m.id for m in member_municipalities(include_inactive=True)}
+    return current_user.coordinated_municipality_ids
+
+
+@bp.route("/coordinator/nominate", methods=["GET", "POST"])
+@coordinator_or_admin
+def nominate():
+    """Register people of one's municipality for a session directly."""
+    form = NominationForm()
+    sessions = services.nomination_sessions()
+    form.session_id.choices = [(s.id, f"{s.course.title} ({s.starts_on:%d.%m.%Y}, {s.city})")
+                               for s in sessions]
+    people = services.people_of(_visible_municipality_ids())
+    if form.validate_on_submit():
+        session = db.get_or_404(Session, form.session_id.data)
+        wanted = set(form.person_ids.data or [])
+        chosen = [p for p in people if p.id in wanted]
+        if not chosen:
+            flash(_("Select at least one person."), "danger")
+        else:
+            done, problems = services.nominate(session, chosen, current_user)
+            db.session.commit()
+            flash(_("%(n)d person(s) registered.", n=len(done)), "success")
+            for problem in problems:
+                flash(problem, "warning")
+            return redirect(url_for("enrollment.municipality_registrations"))
+    return render_template("enrollment/nominate.html", form=form, people=people)
+
+
+# --- the union's office ----------------------------------------------------------------------
+
+
+@bp.route("/admin/sessions/<int:session_id>/roster")
+@admin_required
+def session_roster(session_id):
+    """A session's registrations in Turkish alphabetical order, filtered by state and municipality."""
+    session = db.get_or_404(Session, session_id)
+    status = _status_arg()
+    municipality_id = request.args.get("municipality_id", type=int)
+    registrations = services.roster(session, status, municipality_id)
+    manual_form = ManualRegistrationForm()
+    return render_template(
+        "enrollment/roster.html", session=session, registrations=registrations, status=status,
+        statuses=list(RegistrationStatus), municipality_id=municipality_id,
+        municipalities=member_municipalities(include_inactive=True),
+        counts=services.status_counts(session), manual_form=manual_form, form=ReasonForm(),
+        decision_form=DecisionForm(),
+    )
+
+
+@bp.route("/admin/sessions/<int:session_id>/roster/add", methods=["POST"])
+@admin_required
+def add_registration(session_id):
+    """The office registers a person by hand (window and approval do not apply)."""
+    session = db.get_or_404(Session, session_id)
+    form = ManualRegistrationForm()
+    if form.validate_on_submit():
+        person = db.get_or_404(Person, form.person_id.data)
+        try:
+            registration = services.enroll(person, session, current_user, nominated=True,
+                                           check_window=False)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("%(name)s: %(state)s.", name=person.full_name,
+                    state=registration.status.label), "success")
+    else:
+        flash(_("Choose a person."), "danger")
+    return redirect(url_for("enrollment.session_roster", session_id=session.id))
+
+
+@bp.route("/admin/people/search")
+@admin_required
+def search_people():
+    """People matching a typed name, as <option>s for the manual registration form (htmx)."""
+    people = services.search_people(request.args.get("q", ""))
+    return render_template("enrollment/_people_options.html", people=people)
+
+
+@bp.route("/admin/registrations/<int:registration_id>/decide", methods=["POST"])
+@admin_required
+def decide(registration_id):
+    registration = db.get_or_404(Registration, registration_id)
+    form = DecisionForm()
+    form.registration_ids.choices = [(registration.id, registration.id)]
+    if form.validate_on_submit():
+        try:
+            services.decide_many([registration], form.decision.data == "approve", current_user,
+                                 form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("%(n)d application(s) decided.", n=1), "success")
+    return redirect(url_for("enrollment.session_roster", session_id=registration.session_id))
+
+
+@bp.route("/admin/sessions/<int:session_id>/roster/import", methods=["GET", "POST"])
+@admin_required
+def import_registrations(session_id):
+    """Upload a CSV, see every bad row before anything is written."""
+    session = db.get_or_404(Session, session_id)
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        text = imports.decode(form.file.data.read())
+        preview = imports.parse(text, session)
+        pending = None
+        if not preview.file_problem and preview.rows and not preview.bad:
+            pending = imports.store_upload(session, current_user, form.file.data.filename, text)
+            db.session.commit()
+        return render_template("enrollment/import_preview.html", session=session,
+                               preview=preview, pending=pending, form=ImportConfirmForm())
+    return render_template("enrollment/import.html", session=session, form=form)
+
+
+@bp.route("/admin/sessions/<int:session_id>/roster/import/<int:import_id>", methods=["POST"])
+@admin_required
+def confirm_import(session_id, import_id):
+    """Register every row of a previewed file in one transaction."""
+    session = db.get_or_404(Session, session_id)
+    pending = db.get_or_404(PendingImport, import_id)
+    if pending.session_id != session.id:
+        abort(404)
+    if ImportConfirmForm().validate_on_submit():
+        try:
+            count, _preview = imports.import_rows(imports.load_upload(pending), session,
+                                                  current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            return redirect(url_for("enrollment.import_registrations", session_id=session.id))
+        db.session.delete(pending)
+        db.session.commit()
+        flash(_("%(n)d registration(s) imported.", n=count), "success")
+    return redirect(url_for("enrollment.session_roster", session_id=session.id))
+
+
+@bp.route("/admin/sessions/<int:session_id>/roster.<any(csv, xlsx):fmt>")
+@admin_required
+def export_roster(session_id, fmt):
+    """The roster as CSV or XLSX, ID numbers masked; the export is logged."""
+    session = db.get_or_404(Session, session_id)
+    registrations = services.roster(session, _status_arg())
+    audit.record("roster.export", session, {"format": fmt, "rows": len(registrations)})
+    db.session.commit()
+    return exports.roster_response(session, registrations, fmt)
+
+
+@bp.errorhandler(NotAllowed)
+def _not_allowed(_error):
+    abort(404)
