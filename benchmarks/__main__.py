@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ("catalogue", "enrolment")
+BENCHMARKS = ("catalogue", "enrolment", "attendance")
 
 
 def main(names: list[str]) -> int:

@@ -1,6 +1,10 @@
 """The whole ID number appears only in its owner's profile form: no other page, log line or mail."""
 
+import io
 import logging
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from flask import url_for
 from sqlalchemy import select
@@ -11,6 +15,17 @@ from training_app.accounts.models import Role
 from training_app.core.mail import deliver_pending
 from training_app.core.models import AuditEntry, OutboxMessage
 from training_app.extensions import db
+
+
+def visible_text(response) -> str:
+    """What a person could read in a response: the page, or the text of a PDF or workbook."""
+    if response.mimetype == "application/pdf":
+        reader = PdfReader(io.BytesIO(response.data))
+        return " ".join(page.extract_text() for page in reader.pages)
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        return " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    return response.get_data(as_text=True)
 
 
 def test_id_numbers_never_leak(app, client, make_user, caplog):
@@ -38,7 +53,7 @@ def test_id_numbers_never_leak(app, client, make_user, caplog):
                 continue
             with app.test_request_context():
                 url = url_for(rule.endpoint, **{a: args[a] for a in rule.arguments})
-            page = client.get(url).get_data(as_text=True)
+            page = visible_text(client.get(url))
             visible = {participant_tckn} if (user is participant and rule.endpoint == "accounts.profile") else set()
             for secret in secrets - visible:
                 assert secret not in page, f"ID number shown on {url} to {user.email}"

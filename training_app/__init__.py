@@ -94,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
     from .accounts.models import User
     from .catalog import models as _catalog_models  # noqa: F401
     from .core import models as _core_models  # noqa: F401
+    from .attendance import models as _attendance_models  # noqa: F401
     from .enrollment import models as _enrollment_models  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
 
@@ -117,6 +118,7 @@ def _project_dir():
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.catalog_views import bp as admin_catalog_bp
+    from .attendance.views import bp as attendance_bp
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .catalog.views import bp as catalog_bp
@@ -128,7 +130,7 @@ def _register_blueprints(app: Flask) -> None:
 
     # Public blueprints first: the access test walks rules in this order.
     for bp in (core_bp, accounts_bp, municipalities_bp, catalog_bp, api_bp, enrollment_bp,
-               admin_bp, admin_catalog_bp):
+               attendance_bp, admin_bp, admin_catalog_bp):
         app.register_blueprint(bp)
     connect_signals()
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel

@@ -5,3 +5,27 @@ document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRFToken"] = token.value;
   }
 });
+
+// Attendance roster: a refused mark (422) still replaces the row, so its message shows;
+// a failed request keeps the row as it was and says so, so the trainer can tap again.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+function showRowError(event) {
+  const row = event.detail.elt.closest(".roster-row");
+  const list = event.detail.elt.closest("[data-error-message]");
+  if (!row || !list) {
+    return;
+  }
+  const state = row.querySelector(".row-state");
+  if (state) {
+    state.textContent = list.dataset.errorMessage;
+    state.classList.add("text-danger");
+  }
+}
+document.addEventListener("htmx:responseError", showRowError);
+document.addEventListener("htmx:sendError", showRowError);

@@ -389,15 +389,6 @@ def unpublish_session(session_id):
                           _("The session is a draft again and hidden from the catalogue."))
 
 
-@bp.route(f"/sessions/<{ID}:session_id>/complete", methods=["POST"])
-@admin_required
-def complete_session(session_id):
-    return _status_action(
-        session_id, lambda s: services.complete_session(s, local_today(), by=current_user),
-        _("The session has been marked as completed."),
-    )
-
-
 @bp.route(f"/sessions/<{ID}:session_id>/cancel", methods=["GET", "POST"])
 @admin_required
 def cancel_session(session_id):

@@ -1,0 +1,1 @@
+"""Attendance: rosters per meeting, QR self check-in, sign-in sheets, completion by hours."""

@@ -1,0 +1,373 @@
+"""Attendance use cases: marking, QR check-in, sheets, and closing a session.
+
+Hours are counted in whole minutes so that thresholds are exact: with 10 hours and 80 %,
+480 attended minutes qualify and 474 (7.9 hours) do not.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import Person, Role, User
+from ..catalog.models import DocumentKind, Meeting, Session, SessionStatus
+from ..catalog.services import complete_session
+from ..core import audit
+from ..core.errors import DomainError, NotAllowed
+from ..core.timeutil import ISTANBUL, local_today, utcnow
+from ..enrollment.models import Registration, RegistrationStatus
+from ..extensions import db
+from .models import AttendanceMark, AttendanceMarkChange, AttendanceStatus, Completion, MarkSource
+
+S = RegistrationStatus
+#: Registrations that appear on rosters: confirmed, and after closing their outcome.
+ROSTER_STATES = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
+QR_PERIOD_SECONDS = 60
+#: Check-in opens this long before a meeting and stays open this long after it.
+CHECKIN_MARGIN = timedelta(minutes=15)
+
+
+# --- who may take attendance ------------------------------------------------------------------
+
+
+def is_trainer_of(user: User, session: Session) -> bool:
+    return user.person is not None and any(t.id == user.person.id for t in session.trainers)
+
+
+def can_take_attendance(user: User, session: Session) -> bool:
+    return user.has_role(Role.ADMIN) or (user.has_role(Role.TRAINER) and is_trainer_of(user,
+                                                                                          session))
+
+
+def is_closed(session: Session) -> bool:
+    return session.status == SessionStatus.COMPLETED
+
+
+# --- rosters ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RosterLine:
+    registration: Registration
+    mark: AttendanceMark | None
+
+
+def roster(meeting: Meeting) -> list[RosterLine]:
+    """The meeting's participants in Turkish alphabetical order with their marks (two queries)."""
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(Person, Person.id == Registration.person_id)
+        .where(Registration.session_id == meeting.session_id,
+               Registration.status.in_(ROSTER_STATES))
+        .options(selectinload(Registration.person).selectinload(Person.municipality),
+                 selectinload(Registration.municipality))
+        .order_by(Person.sort_key, Registration.id)
+    ).all()
+    marks = {m.registration_id: m for m in db.session.scalars(
+        select(AttendanceMark).where(AttendanceMark.meeting_id == meeting.id))}
+    return [RosterLine(r, marks.get(r.id)) for r in registrations]
+
+
+@dataclass
+class MarkInput:
+    status: AttendanceStatus
+    minutes: int | None = None
+
+
+def _check_minutes(meeting: Meeting, mark: MarkInput) -> int | None:
+    if mark.status != AttendanceStatus.LATE or mark.minutes is None:
+        return None
+    if not 0 <= mark.minutes <= meeting.minutes:
+        raise DomainError(_("Minutes attended must be between 0 and %(max)d.", max=meeting.minutes),
+                          field="minutes")
+    return mark.minutes
+
+
+def record_marks(meeting: Meeting, marks: dict[int, MarkInput], by: User,
+                 source: MarkSource = MarkSource.TRAINER, reason: str | None = None) -> int:
+    """Save many marks at once (registration id -> mark) in a fixed number of queries.
+
+    After a session is closed only an administrator may change marks, with a reason; the
+    changed registrations' completion is recomputed.
+    """
+    session = meeting.session
+    closed = is_closed(session)
+    reason = (reason or "").strip() or None
+    if closed:
+        if not by.has_role(Role.ADMIN):
+            raise NotAllowed(_("This session is closed; only an administrator can change "
+                               "attendance."))
+        if not reason:
+            raise DomainError(_("Write the reason for changing attendance after closing."),
+                              field="reason")
+    elif session.status != SessionStatus.PUBLISHED:
+        raise DomainError(_("Attendance can be taken only for a published session."))
+    registrations = {r.id: r for r in db.session.scalars(
+        select(Registration).where(Registration.id.in_(list(marks)),
+                                   Registration.session_id == session.id,
+                                   Registration.status.in_(ROSTER_STATES)))}
+    unknown = set(marks) - set(registrations)
+    if unknown:
+        raise DomainError(_("Some people are not on this meeting's roster."))
+    existing = {m.registration_id: m for m in db.session.scalars(
+        select(AttendanceMark).where(AttendanceMark.meeting_id == meeting.id,
+                                     AttendanceMark.registration_id.in_(list(marks))))}
+    now = utcnow()
+    by_id = by.id if by else None
+    new_marks, history_rows = [], []
+    for registration_id, wanted in marks.items():
+        minutes = _check_minutes(meeting, wanted)
+        mark = existing.get(registration_id)
+        if mark is not None and mark.status == wanted.status and mark.minutes_attended == minutes:
+            continue
+        history_rows.append({
+            "meeting_id": meeting.id, "registration_id": registration_id,
+            "old_status": mark.status if mark else None, "new_status": wanted.status,
+            "old_minutes": mark.minutes_attended if mark else None, "new_minutes": minutes,
+            "source": source, "by_user_id": by_id, "at": now, "reason": reason,
+        })
+        if mark is None:
+            new_marks.append({"meeting_id": meeting.id, "registration_id": registration_id,
+                              "status": wanted.status, "minutes_attended": minutes,
+                              "source": source, "marked_by_id": by_id, "marked_at": now})
+        else:
+            mark.status, mark.minutes_attended = wanted.status, minutes
+            mark.source, mark.marked_by_id, mark.marked_at = source, by_id, now
+    # One executemany per table whatever the roster's size (no primary keys to fetch back).
+    db.session.flush()
+    if new_marks:
+        db.session.execute(AttendanceMark.__table__.insert(), new_marks)
+    if history_rows:
+        db.session.execute(AttendanceMarkChange.__table__.insert(), history_rows)
+    changed = len(history_rows)
+    if changed and closed:
+        audit.record("attendance.change_after_close", session,
+                     {"meeting_id": meeting.id, "changed": changed, "reason": reason}, actor=by)
+        db.session.flush()
+        totals = attended_minutes_by_registration(session)
+        for registration_id in marks:
+            _complete(registrations[registration_id], by, totals=totals)
+    db.session.flush()
+    return changed
+
+
+def mark_all_present(meeting: Meeting, by: User) -> int:
+    """Mark everyone on the roster who has no mark yet as present."""
+    unmarked = {line.registration.id: MarkInput(AttendanceStatus.PRESENT)
+                for line in roster(meeting) if line.mark is None
+                and line.registration.status == S.CONFIRMED}
+    return record_marks(meeting, unmarked, by) if unmarked else 0
+
+
+def history(meeting: Meeting) -> list[AttendanceMarkChange]:
+    return list(db.session.scalars(
+        select(AttendanceMarkChange).where(AttendanceMarkChange.meeting_id == meeting.id)
+        .options(selectinload(AttendanceMarkChange.by_user).selectinload(User.person),
+                 selectinload(AttendanceMarkChange.registration).selectinload(
+                     Registration.person))
+        .order_by(AttendanceMarkChange.at.desc(), AttendanceMarkChange.id.desc())
+    ))
+
+
+# --- QR self check-in ------------------------------------------------------------------------
+
+
+def _window(now: datetime) -> int:
+    return int(now.timestamp()) // QR_PERIOD_SECONDS
+
+
+def qr_token(meeting: Meeting, window: int) -> str:
+    key = hashlib.sha256(b"qr-checkin:" + current_app.config["SECRET_KEY"].encode()).digest()
+    message = f"{meeting.id}:{window}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
+
+
+def meeting_window_local(meeting: Meeting) -> tuple[datetime, datetime]:
+    start = meeting.start.replace(tzinfo=ISTANBUL) - CHECKIN_MARGIN
+    end = meeting.end.replace(tzinfo=ISTANBUL) + CHECKIN_MARGIN
+    return start, end
+
+
+def checkin_is_open(meeting: Meeting, now: datetime | None = None) -> bool:
+    now = now or datetime.now(ISTANBUL)
+    start, end = meeting_window_local(meeting)
+    return start <= now <= end
+
+
+def current_qr_token(meeting: Meeting, now: datetime | None = None) -> str:
+    return qr_token(meeting, _window(now or datetime.now(ISTANBUL)))
+
+
+def token_is_fresh(meeting: Meeting, token: str, now: datetime | None = None) -> bool:
+    """The code shown now or in the previous minute (a scan takes a moment)."""
+    window = _window(now or datetime.now(ISTANBUL))
+    return any(hmac.compare_digest(token, qr_token(meeting, w)) for w in (window, window - 1))
+
+
+def check_in(meeting: Meeting, user: User, now: datetime | None = None) -> AttendanceMark:
+    """Mark a participant present for this meeting only, after a valid scan."""
+    now = now or datetime.now(ISTANBUL)
+    if not checkin_is_open(meeting, now):
+        raise DomainError(_("Check-in for this meeting is not open now. It opens 15 minutes "
+                            "before the meeting and closes 15 minutes after it."))
+    session = meeting.session
+    if session.status != SessionStatus.PUBLISHED:
+        raise DomainError(_("Attendance can be taken only for a published session."))
+    registration = db.session.scalar(
+        select(Registration).where(Registration.session_id == session.id,
+                                   Registration.person_id == (user.person.id if user.person
+                                                              else None)))
+    if registration is None or registration.status != S.CONFIRMED:
+        raise DomainError(_("You are not registered for this session, so you cannot check in."))
+    existing = db.session.scalar(select(AttendanceMark).where(
+        AttendanceMark.meeting_id == meeting.id,
+        AttendanceMark.registration_id == registration.id))
+    if existing is not None and existing.status in (AttendanceStatus.PRESENT,
+                                                    AttendanceStatus.LATE):
+        return existing
+    record_marks(meeting, {registration.id: MarkInput(AttendanceStatus.PRESENT)}, user,
+                 source=MarkSource.QR)
+    return db.session.scalar(select(AttendanceMark).where(
+        AttendanceMark.meeting_id == meeting.id,
+        AttendanceMark.registration_id == registration.id))
+
+
+# --- hours and closing -----------------------------------------------------------------------
+
+
+def attended_minutes_by_registration(session: Session) -> dict[int, int]:
+    """registration id -> counted minutes over the session's meetings (one query)."""
+    totals: dict[int, int] = {}
+    for mark in db.session.scalars(
+        select(AttendanceMark).join(Meeting, Meeting.id == AttendanceMark.meeting_id)
+        .where(Meeting.session_id == session.id)
+        .options(selectinload(AttendanceMark.meeting))
+    ):
+        totals[mark.registration_id] = totals.get(mark.registration_id, 0) + mark.counted_minutes()
+    return totals
+
+
+def qualifies(attended: int, total: int, minimum_percent: int) -> bool:
+    """Exact integer comparison: attended/total >= minimum%."""
+    return total > 0 and attended * 100 >= minimum_percent * total
+
+
+def earned_document(registration: Registration, attended: int, total: int,
+                    score: float | None) -> tuple[bool, DocumentKind]:
+    """(completed?, document) for a registration by the course's rules (DOMAIN.md)."""
+    course = registration.session.course
+    if not qualifies(attended, total, course.min_attendance_percent):
+        return False, DocumentKind.NONE
+    if course.document_kind == DocumentKind.NONE:
+        return True, DocumentKind.NONE
+    if course.document_kind == DocumentKind.ACHIEVEMENT:
+        if course.has_exam and score is not None and course.pass_mark is not None \
+                and score >= course.pass_mark:
+            return True, DocumentKind.ACHIEVEMENT
+        if course.attendance_document_on_fail:
+            return True, DocumentKind.ATTENDANCE
+        return True, DocumentKind.NONE
+    return True, DocumentKind.ATTENDANCE
+
+
+def _complete(registration: Registration, by: User | None, score: float | None = None,
+              totals: dict[int, int] | None = None, keep_score: bool = True,
+              existing: dict[int, Completion] | None = None) -> Completion:
+    session = registration.session
+    total = session.total_minutes
+    if totals is None:
+        totals = attended_minutes_by_registration(session)
+    attended = totals.get(registration.id, 0)
+    if existing is None:
+        existing = completions_of(session)
+    completion = existing.get(registration.id)
+    if completion is None:
+        completion = Completion(registration_id=registration.id, attended_minutes=0,
+                                session_minutes=total, attendance_percent=0,
+                                document_kind=DocumentKind.NONE)
+        db.session.add(completion)
+    elif keep_score and score is None:
+        score = completion.exam_score
+    done, document = earned_document(registration, attended, total, score)
+    completion.attended_minutes = attended
+    completion.session_minutes = total
+    completion.attendance_percent = round(attended * 100 / total, 2) if total else 0
+    completion.exam_score = score
+    completion.document_kind = document
+    completion.closed_at = utcnow()
+    completion.closed_by_id = by.id if by else None
+    wanted = S.COMPLETED if done else S.NO_SHOW
+    if registration.status != wanted:
+        registration.move_to(wanted, by, _("Session closed"))
+    return completion
+
+
+def close_session(session: Session, scores: dict[int, float | None], by: User,
+                  today=None) -> list[Completion]:
+    """Close a session after its last meeting: every confirmed registration becomes completed
+    (with the document it earned) or no-show, from the attended minutes and the exam score."""
+    if session.course.has_exam:
+        for registration_id, score in scores.items():
+            if score is not None and not 0 <= score <= 100:
+                raise DomainError(_("Exam scores must be between 0 and 100."), field="scores")
+    complete_session(session, today or local_today(), by)
+    totals = attended_minutes_by_registration(session)
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.session_id == session.id,
+                                   Registration.status == S.CONFIRMED)
+        .options(selectinload(Registration.events))
+    ).all()
+    existing = completions_of(session)
+    completions = [_complete(r, by, scores.get(r.id), totals, keep_score=False,
+                             existing=existing) for r in registrations]
+    audit.record("session.close", session, {"registrations": len(completions)}, actor=by)
+    db.session.flush()
+    return completions
+
+
+def completions_of(session: Session) -> dict[int, Completion]:
+    return {c.registration_id: c for c in db.session.scalars(
+        select(Completion).join(Registration, Registration.id == Completion.registration_id)
+        .where(Registration.session_id == session.id))}
+
+
+@dataclass
+class Matrix:
+    meetings: list[Meeting]
+    rows: list[tuple[Registration, list[AttendanceMark | None], int]]
+    total_minutes: int
+
+
+def attendance_matrix(session: Session) -> Matrix:
+    """Participants x meetings with each mark and the attended minutes (three queries)."""
+    meetings = list(session.meetings)
+    registrations = db.session.scalars(
+        select(Registration).join(Person, Person.id == Registration.person_id)
+        .where(Registration.session_id == session.id, Registration.status.in_(ROSTER_STATES))
+        .options(selectinload(Registration.person), selectinload(Registration.municipality))
+        .order_by(Person.sort_key, Registration.id)
+    ).all()
+    marks = {}
+    for mark in db.session.scalars(
+        select(AttendanceMark).join(Meeting, Meeting.id == AttendanceMark.meeting_id)
+        .where(Meeting.session_id == session.id)
+        .options(selectinload(AttendanceMark.meeting))
+    ):
+        marks[(mark.registration_id, mark.meeting_id)] = mark
+    rows = []
+    for registration in registrations:
+        line = [marks.get((registration.id, m.id)) for m in meetings]
+        rows.append((registration, line, sum(m.counted_minutes() for m in line if m)))
+    return Matrix(meetings, rows, session.total_minutes)
+
+
+def own_attendance(registration: Registration) -> list[tuple[Meeting, AttendanceMark | None]]:
+    marks = {m.meeting_id: m for m in db.session.scalars(
+        select(AttendanceMark).where(AttendanceMark.registration_id == registration.id)
+        .options(selectinload(AttendanceMark.meeting)))}
+    return [(m, marks.get(m.id)) for m in registration.session.meetings]
