@@ -20,7 +20,8 @@ def _source_messages() -> set[str]:
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), METHODS, keywords=KEYWORDS,
-        options_map={"templates/**.html": {}, "templates/**.txt": {}},
+        options_map={"templates/**.html": {"extensions": "jinja2.ext.do"},
+                     "templates/**.txt": {"extensions": "jinja2.ext.do"}},
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found
