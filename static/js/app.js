@@ -29,3 +29,11 @@ function showRowError(event) {
 }
 document.addEventListener("htmx:responseError", showRowError);
 document.addEventListener("htmx:sendError", showRowError);
+
+// Forms whose action cannot be undone ask first (data-confirm holds the question).
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset ? event.target.dataset.confirm : null;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});

@@ -118,3 +118,15 @@ def test_registration_takes_over_a_person_record_made_before_the_account(client)
     person = db.session.scalar(select(Person).where(Person.tckn_hash == imported.tckn_hash))
     assert person.id == imported.id and person.user.email == "sukru@example.org"
     assert db.session.query(Person).count() == 1
+
+
+def test_names_typed_in_one_case_get_turkish_capitals(client):
+    client.post("/register", data=form_data(first_name="ayşe ılgın", last_name="İNCE"))
+    person = db.session.scalar(select(Person))
+    assert (person.first_name, person.last_name) == ("Ayşe Ilgın", "İnce")
+
+
+def test_names_in_mixed_case_are_kept_as_typed(client):
+    client.post("/register", data=form_data(first_name="McKenzie", last_name="de Souza"))
+    person = db.session.scalar(select(Person))
+    assert (person.first_name, person.last_name) == ("McKenzie", "de Souza")

@@ -106,6 +106,7 @@ def test_apply_approve_waitlist_and_promotion(page, live_app):
     # The first withdraws; the second is promoted at once.
     _login(page, "ilk@ilgin.bel.tr")
     page.goto("/my/trainings")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Are you sure?"
     page.get_by_role("button", name="Vazgeç").click()
     expect(page.get_by_text("Kayıt iptal edildi.")).to_be_visible()
     _logout(page)

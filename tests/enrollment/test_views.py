@@ -82,7 +82,7 @@ def test_coordinator_nominates_people_of_their_municipality(client, make_session
     assert mine.person.full_name in page
     page = client.post("/coordinator/nominate", data={"session_id": session.id, "person_ids": [mine.person.id]},
                        follow_redirects=True).get_data(as_text=True)
-    assert "1 kişi kaydedildi." in page
+    assert "1 kişi kaydedildi, 0 kişi yedek listede." in page
     assert db.session.scalar(select(Registration.status)) == S.CONFIRMED
 
 
@@ -132,12 +132,17 @@ def test_import_reports_every_bad_row_before_writing_anything(client, make_sessi
                            data={"file": (io.BytesIO(content.encode()), "liste.csv")},
                            content_type="multipart/form-data")
     page = response.get_data(as_text=True)
-    assert "5 satırdan 3 tanesinde hata var." in page
+    assert "5 satırdan 3 tanesinde hata var. Henüz hiçbir şey içe aktarılmadı." in page
     assert "Geçersiz T.C. Kimlik No." in page
     assert "2. satırın tekrarı." in page
     assert "Bilinmeyen belediye: “Kadıköy”." in page
     assert good not in page
     assert db.session.scalar(select(Registration)) is None
+    action = re.search(r'action="(/admin/sessions/\d+/roster/import/\d+)"', page).group(1)
+    page = client.post(action, follow_redirects=True).get_data(as_text=True)
+    assert "2 kayıt içe aktarıldı." in page
+    names = sorted(r.person.first_name for r in db.session.scalars(select(Registration)))
+    assert names == ["Ayşe", "Can"]
 
 
 def test_import_of_a_clean_file_registers_everyone_in_one_go(client, make_session, make_user, participant):

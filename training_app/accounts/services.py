@@ -13,6 +13,7 @@ from ..core.errors import Conflict, DomainError, NotAllowed
 from ..core.mail import queue_mail
 from ..core.tckn import is_valid_tckn, vault
 from ..core.timeutil import utcnow
+from ..core.turkish import tr_lower, tr_title, tr_upper
 from ..extensions import db
 from ..municipalities.models import Municipality, Unit
 from .models import (
@@ -87,6 +88,12 @@ def needs_privacy_acknowledgement(user: User) -> bool:
     return acknowledged is None or acknowledged < latest
 
 
+def has_acknowledged_any(user: User) -> bool:
+    return db.session.scalar(
+        select(PrivacyAcknowledgement.id).where(PrivacyAcknowledgement.user_id == user.id).limit(1)
+    ) is not None
+
+
 def acknowledge_privacy_notice(user: User, notice: PrivacyNotice) -> None:
     exists = db.session.scalar(
         select(PrivacyAcknowledgement.id).where(
@@ -119,9 +126,18 @@ def _check_person_details(details: PersonDetails, person: Person | None = None) 
                               field="unit_id")
 
 
+def tidy_name(name: str) -> str:
+    """Single spaces; a name typed all in lower or upper case gets Turkish capitals
+    ("ayşe yılmaz" -> "Ayşe Yılmaz", "ILGIN" -> "Ilgın"); mixed case is kept as typed."""
+    name = " ".join((name or "").split())
+    if name and (name == tr_lower(name) or name == tr_upper(name)):
+        return tr_title(name)
+    return name
+
+
 def _apply_person_details(person: Person, details: PersonDetails) -> None:
-    person.first_name = " ".join(details.first_name.split())
-    person.last_name = " ".join(details.last_name.split())
+    person.first_name = tidy_name(details.first_name)
+    person.last_name = tidy_name(details.last_name)
     person.position = details.position
     person.employment_type = details.employment_type
     person.municipality_id = details.municipality_id

@@ -226,4 +226,6 @@ def acknowledge_privacy():
         db.session.commit()
         flash(_("Thank you. Your acknowledgement has been recorded."), "success")
         return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
-    return render_template("accounts/acknowledge.html", form=form, notice=notice)
+    first_time = not services.has_acknowledged_any(current_user)
+    return render_template("accounts/acknowledge.html", form=form, notice=notice,
+                           first_time=first_time)

@@ -15,7 +15,7 @@ from ..accounts.models import Person, Position, Role, RoleAssignment, User
 from ..core import audit
 from ..core.errors import Conflict, DomainError
 from ..core.mail import queue_mail
-from ..core.timeutil import utcnow
+from ..core.timeutil import local_to_utc, utcnow
 from ..core.turkish import format_date_short, search_key, tr_sort_key, tr_upper
 from ..extensions import db
 from . import signals
@@ -292,6 +292,13 @@ def _check_session(details: SessionDetails, session: Session | None) -> Venue | 
         and details.enrolment_closes_at <= details.enrolment_opens_at
     ):
         raise DomainError(_("Enrolment must close after it opens."), field="enrolment_closes_at")
+    first_day_start = local_to_utc(datetime.combine(details.starts_on, time(0, 0)))
+    if details.enrolment_closes_at and details.enrolment_closes_at > first_day_start:
+        raise DomainError(_("Enrolment must close before the first day of the session."),
+                          field="enrolment_closes_at")
+    if details.cancellation_deadline and details.cancellation_deadline > first_day_start:
+        raise DomainError(_("The cancellation deadline must be before the first day of the "
+                            "session."), field="cancellation_deadline")
     if session is not None:
         if details.capacity < session.seats_taken:
             raise DomainError(

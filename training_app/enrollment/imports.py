@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import Person, Position, User
-from ..accounts.services import find_person_by_tckn
+from ..accounts.services import find_person_by_tckn, tidy_name
 from ..catalog.models import Session
 from ..core import audit
 from ..core.errors import DomainError
@@ -124,8 +124,8 @@ def parse(text: str, session: Session) -> ImportPreview:
         data = {col: (values[i].strip() if i < len(values) else "")
                 for i, col in enumerate(columns) if col}
         row = ImportRow(
-            line=line_number, first_name=data.get("first_name", ""),
-            last_name=data.get("last_name", ""), tckn=data.get("tckn", ""),
+            line=line_number, first_name=tidy_name(data.get("first_name", "")),
+            last_name=tidy_name(data.get("last_name", "")), tckn=data.get("tckn", ""),
             municipality_name=data.get("municipality", ""),
             position_text=data.get("position", ""), email=data.get("email", ""),
         )
@@ -178,11 +178,15 @@ def _check_row(row: ImportRow, session: Session, municipalities: dict, seen: dic
 
 
 def import_rows(text: str, session: Session, by: User) -> tuple[int, ImportPreview]:
-    """Register every row of a file with no bad row, in the caller's single transaction."""
+    """Register every good row of a previewed file, in the caller's single transaction.
+
+    The file is checked again (the data may have changed since the preview); rows with errors
+    are left out, as the preview said they would be.
+    """
     preview = parse(text, session)
-    if preview.file_problem or preview.bad:
-        raise DomainError(_("The file has rows with errors; correct them and upload it again."))
-    for row in preview.rows:
+    if preview.file_problem or not preview.good:
+        raise DomainError(_("The file has no row that can be imported."))
+    for row in preview.good:
         person = row.person
         if person is None:
             person = Person(first_name=row.first_name, last_name=row.last_name,
@@ -191,8 +195,9 @@ def import_rows(text: str, session: Session, by: User) -> tuple[int, ImportPrevi
             db.session.add(person)
             db.session.flush()
         enroll(person, session, by, nominated=True, check_window=False)
-    audit.record("registration.import", session, {"rows": len(preview.rows)}, actor=by)
-    return len(preview.rows), preview
+    audit.record("registration.import", session,
+                 {"imported": len(preview.good), "skipped": len(preview.bad)}, actor=by)
+    return len(preview.good), preview
 
 
 def store_upload(session: Session, by: User, filename: str, text: str):

@@ -438,11 +438,13 @@ def nomination_sessions(today=None) -> list[Session]:
     from sqlalchemy.orm import selectinload
 
     today = today or _utc_to_local(utcnow()).date()
-    return list(db.session.scalars(
+    now = utcnow()
+    sessions = db.session.scalars(
         select(Session).where(Session.status == SessionStatus.PUBLISHED,
-                              Session.starts_on >= today)
+                              Session.starts_on > today)
         .options(selectinload(Session.course)).order_by(Session.starts_on, Session.id)
-    ))
+    )
+    return [s for s in sessions if s.enrolment_is_open(now) and s.course.is_published]
 
 
 def people_of(municipality_ids: set[int]) -> list[Person]:

@@ -159,8 +159,11 @@ def municipality_registrations():
     status = _status_arg()
     page = db.paginate(services.registrations_of_municipalities(ids, status),
                        page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    title = (_("Registrations of all municipalities") if current_user.has_role(Role.ADMIN)
+             else _("Registrations of my municipality"))
     return render_template("enrollment/municipality_registrations.html", page=page,
-                           status=status, statuses=list(RegistrationStatus), form=ReasonForm())
+                           status=status, statuses=list(RegistrationStatus), form=ReasonForm(),
+                           title=title)
 
 
 def _visible_municipality_ids() -> set[int]:
@@ -187,7 +190,9 @@ def nominate():
         else:
             done, problems = services.nominate(session, chosen, current_user)
             db.session.commit()
-            flash(_("%(n)d person(s) registered.", n=len(done)), "success")
+            waiting = sum(1 for r in done if r.status == RegistrationStatus.WAITLISTED)
+            flash(_("%(confirmed)d person(s) registered, %(waiting)d on the waiting list.",
+                    confirmed=len(done) - waiting, waiting=waiting), "success")
             for problem in problems:
                 flash(problem, "warning")
             return redirect(url_for("enrollment.municipality_registrations"))
@@ -275,7 +280,7 @@ def import_registrations(session_id):
         text = imports.decode(form.file.data.read())
         preview = imports.parse(text, session)
         pending = None
-        if not preview.file_problem and preview.rows and not preview.bad:
+        if not preview.file_problem and preview.good:
             pending = imports.store_upload(session, current_user, form.file.data.filename, text)
             db.session.commit()
         return render_template("enrollment/import_preview.html", session=session,

@@ -1,0 +1,29 @@
+from datetime import datetime, timedelta
+
+import pytest
+
+from training_app.catalog import services
+from training_app.core.errors import DomainError
+from training_app.core.timeutil import local_today
+
+
+def _details(**overrides):
+    start = local_today() + timedelta(days=20)
+    values = {"starts_on": start, "ends_on": start + timedelta(days=1), "city": "Konya",
+              "capacity": 20}
+    values.update(overrides)
+    return services.SessionDetails(**values)
+
+
+def test_enrolment_must_close_before_the_session_starts(make_course):
+    course = make_course()
+    start = local_today() + timedelta(days=20)
+    late = datetime.combine(start + timedelta(days=5), datetime.min.time())
+    with pytest.raises(DomainError, match="Başvurular eğitim döneminin ilk gününden önce kapanmalıdır."):
+        services.create_session(course, _details(enrolment_closes_at=late), by=None)
+    with pytest.raises(DomainError, match="Son iptal tarihi eğitim döneminin ilk gününden önce olmalıdır."):
+        services.create_session(course, _details(cancellation_deadline=late), by=None)
+    early = datetime.combine(start - timedelta(days=2), datetime.min.time())
+    session = services.create_session(course, _details(enrolment_closes_at=early,
+                                                       cancellation_deadline=early), by=None)
+    assert session.enrolment_closes_at == early
