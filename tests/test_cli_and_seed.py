@@ -62,3 +62,21 @@ def test_demo_logins_work_through_the_login_form(runner, client):
         response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         client.post("/logout")
+
+
+def test_demo_shows_every_flow_with_real_data(runner):
+    from training_app.attendance.models import Completion
+    from training_app.enrollment.models import Registration, RegistrationStatus as S
+
+    runner.invoke(args=["demo"])
+    statuses = set(db.session.scalars(select(Registration.status)))
+    assert {S.PENDING_APPROVAL, S.CONFIRMED, S.WAITLISTED, S.COMPLETED} <= statuses
+    ilgin = db.session.scalar(select(User).where(User.email == "koordinator.ilgin@kbb-demo.example.org"))
+    selcuklu = db.session.scalar(select(User).where(User.email == "koordinator.selcuklu@kbb-demo.example.org"))
+    pending_municipalities = set(db.session.scalars(
+        select(Registration.municipality_id).where(Registration.status == S.PENDING_APPROVAL)))
+    assert pending_municipalities & (ilgin.coordinated_municipality_ids | selcuklu.coordinated_municipality_ids)
+    assert db.session.scalar(select(func.count(Completion.id))) > 0
+    count = db.session.scalar(select(func.count(Registration.id)))
+    runner.invoke(args=["demo"])
+    assert db.session.scalar(select(func.count(Registration.id))) == count

@@ -136,8 +136,11 @@ def load_demo_data() -> dict:
     total = db.session.scalar(select(func.count(User.id)).where(User.email.like(f"%@{DEMO_DOMAIN}")))
     from .demo_catalogue import load_demo_catalogue
 
+    from .demo_activity import load_demo_activity
+
     catalogue = load_demo_catalogue(DEMO_DOMAIN)
-    return {"accounts_added": added, "demo_accounts": total, **catalogue}
+    activity = load_demo_activity(DEMO_DOMAIN)
+    return {"accounts_added": added, "demo_accounts": total, **catalogue, **activity}
 
 
 def _unit(municipality: Municipality, starts_with: str):

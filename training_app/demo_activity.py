@@ -1,0 +1,114 @@
+"""Demo registrations and attendance, so that a first look shows every flow with real data:
+applications waiting for the demo coordinators, a full session with a waiting list, confirmed
+places, and past sessions with attendance taken and closed.
+
+Runs through the real services; idempotent (does nothing once registrations exist).
+"""
+
+import random
+
+from sqlalchemy import delete, func, select
+
+from .accounts.models import Person, Role, User
+from .attendance import services as attendance
+from .attendance.models import AttendanceStatus
+from .catalog.models import Session, SessionStatus
+from .core.errors import DomainError
+from .core.models import OutboxMessage
+from .core.timeutil import local_today
+from .enrollment import services as enrollment
+from .enrollment.models import Registration, RegistrationStatus
+from .extensions import db
+
+
+def _participants(demo_domain: str) -> list[Person]:
+    return list(db.session.scalars(
+        select(Person).join(User, User.id == Person.user_id)
+        .where(User.email.like(f"katilimci%@{demo_domain}")).order_by(Person.id)))
+
+
+def _enrol(person, session, by, rng) -> Registration | None:
+    try:
+        return enrollment.enroll(person, session, by, check_window=False)
+    except DomainError:
+        return None  # not eligible (position, clash): a real office would skip them too
+
+
+def load_demo_activity(demo_domain: str) -> dict:
+    if db.session.scalar(select(func.count(Registration.id))):
+        return {"registrations_added": 0}
+    rng = random.Random(2026)
+    first_outbox_id = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
+    admin = db.session.scalar(select(User).where(User.email == f"admin@{demo_domain}"))
+    people = _participants(demo_domain)
+    main = db.session.scalar(select(Person).join(User).where(
+        User.email == f"katilimci@{demo_domain}"))
+    today = local_today()
+    sessions = list(db.session.scalars(select(Session).order_by(Session.starts_on, Session.id)))
+    past = [s for s in sessions if s.status == SessionStatus.COMPLETED]
+    upcoming = [s for s in sessions if s.status == SessionStatus.PUBLISHED and s.starts_on > today]
+    added = 0
+
+    # Past sessions: registrations, attendance taken at every meeting, then closed.
+    for session in past[:6]:
+        session.status = SessionStatus.PUBLISHED  # reopened only to run the real services
+        group = [p for p in rng.sample(people, min(len(people), 14))
+                 if session.course.is_open_to(p.position)][:12]
+        if session is past[0] and session.course.is_open_to(main.position):
+            group.append(main)
+        registrations = []
+        for person in group:
+            # Registered by the office back then: the enrolment rules of today do not apply.
+            registration = Registration(session=session, person=person,
+                                        municipality_id=person.municipality_id,
+                                        position=person.position,
+                                        status=RegistrationStatus.REQUESTED)
+            registration.events.append(enrollment._first_event(admin))
+            registration.move_to(RegistrationStatus.CONFIRMED, admin)
+            db.session.add(registration)
+            registrations.append(registration)
+        db.session.flush()
+        for meeting in session.meetings:
+            marks = {}
+            for registration in registrations:
+                roll = rng.random()
+                if roll < 0.88:
+                    marks[registration.id] = attendance.MarkInput(AttendanceStatus.PRESENT)
+                elif roll < 0.95:
+                    marks[registration.id] = attendance.MarkInput(
+                        AttendanceStatus.LATE, max(0, meeting.minutes - 45))
+                elif roll < 0.98:
+                    marks[registration.id] = attendance.MarkInput(AttendanceStatus.EXCUSED)
+                else:
+                    marks[registration.id] = attendance.MarkInput(AttendanceStatus.ABSENT)
+            attendance.record_marks(meeting, marks, admin)
+        scores = {r.id: float(rng.randint(55, 98)) for r in registrations}
+        session.seats_taken = len(registrations)
+        attendance.close_session(session, scores if session.course.has_exam else {}, admin,
+                                 today=today)
+        added += len(registrations)
+
+    # Upcoming sessions: some applications for each, one session full with a waiting list.
+    coordinators = {m_id: u for u in db.session.scalars(
+        select(User).where(User.email.like(f"koordinator%@{demo_domain}")))
+        for m_id in u.coordinated_municipality_ids}
+    for index, session in enumerate(upcoming[:10]):
+        if index == 0:
+            session.capacity = min(session.capacity, 8)
+            session.requires_approval = False
+            group = rng.sample(people, 11) + [main]
+        else:
+            group = rng.sample(people, 6) + ([main] if index in (1, 2) else [])
+        for person in group:
+            registration = _enrol(person, session, person.user, rng)
+            if registration is None:
+                continue
+            added += 1
+            coordinator = coordinators.get(registration.municipality_id)
+            # About half of the applications are decided; the rest wait in the inboxes.
+            if registration.status == RegistrationStatus.PENDING_APPROVAL and rng.random() < 0.5:
+                enrollment.approve(registration, coordinator or admin)
+    db.session.flush()
+    # Demo people have no real mailboxes: drop what the services queued for them.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > first_outbox_id))
+    return {"registrations_added": added}
