@@ -34,12 +34,14 @@ def test_session_without_approval_confirms_until_full_then_waitlists(make_sessio
 def test_approval_flow_by_the_municipality_coordinator(make_session, participant, make_user, enrol):
     session = make_session(capacity=5, requires_approval=True)
     user = participant("Ilgın")
+    coordinator = make_user(Role.COORDINATOR, email="c-ilgin@example.org", coordinated="Ilgın")
     registration = enrol(user, session)
     assert registration.status == S.PENDING_APPROVAL
+    assert any("Onay bekleyen başvuru" in s for s in mails_to(coordinator))
     other_coordinator = make_user(Role.COORDINATOR, email="c-meram@example.org", coordinated="Meram")
     with pytest.raises(DomainError, match="Yalnızca kişinin belediyesinin eğitim sorumlusu"):
         services.approve(registration, other_coordinator)
-    coordinator = make_user(Role.COORDINATOR, email="c-ilgin@example.org", coordinated="Ilgın")
+    assert mails_to(other_coordinator) == []
     services.approve(registration, coordinator)
     db.session.commit()
     assert registration.status == S.CONFIRMED and registration.decided_by_id == coordinator.id

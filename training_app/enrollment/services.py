@@ -150,6 +150,26 @@ def _mail(registration: Registration, template: str, **context) -> None:
     )
 
 
+def _tell_coordinators(registration: Registration) -> None:
+    """Mail the municipality's coordinators that an application waits for their decision."""
+    from ..accounts.models import RoleAssignment
+
+    coordinators = db.session.scalars(
+        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == Role.COORDINATOR,
+               RoleAssignment.municipality_id == registration.municipality_id,
+               User.is_active_account.is_(True))
+    ).all()
+    session = registration.session
+    for coordinator in coordinators:
+        queue_mail(
+            coordinator.email, "registration_to_approve", locale=coordinator.locale,
+            coordinator_name=coordinator.display_name, person_name=registration.person.full_name,
+            course_title=session.course.title, dates=session_dates_label(session),
+            place=session.place_label,
+        )
+
+
 def _seat_or_waitlist(registration: Registration, by: User | None) -> None:
     """Confirm when a seat is free (capacity and quota), otherwise put on the waiting list."""
     session = registration.session
@@ -190,6 +210,7 @@ def enroll(person: Person, session: Session, by: User, nominated: bool = False,
     if session.requires_approval and not nominated:
         registration.move_to(S.PENDING_APPROVAL, by)
         _mail(registration, "registration_received")
+        _tell_coordinators(registration)
     else:
         _seat_or_waitlist(registration, by)
     db.session.flush()
