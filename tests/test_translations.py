@@ -47,7 +47,7 @@ def test_every_message_has_a_turkish_translation():
 def test_compiled_catalogue_matches_the_po_file():
     with open(TRANSLATIONS / "messages.mo", "rb") as handle:
         compiled = read_mo(handle)
-    po = {m.id: m.string for m in _catalogue() if m.id and not m.fuzzy}
+    po = {m.id: m.string for m in _catalogue() if m.id and m.string and not m.fuzzy}
     mo = {m.id: m.string for m in compiled if m.id}
     assert po == mo, "run `pybabel compile -d training_app/translations`"
 
