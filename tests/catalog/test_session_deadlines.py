@@ -27,3 +27,16 @@ def test_enrolment_must_close_before_the_session_starts(make_course):
     session = services.create_session(course, _details(enrolment_closes_at=early,
                                                        cancellation_deadline=early), by=None)
     assert session.enrolment_closes_at == early
+
+
+def test_a_refused_meeting_keeps_what_was_typed(client, login_as, make_session):
+    from training_app.accounts.models import Role
+
+    login_as(Role.ADMIN)
+    session = make_session()
+    day = session.starts_on.strftime("%Y-%m-%d")
+    response = client.post(f"/admin/catalogue/sessions/{session.id}/meetings", data={
+        "day": day, "starts_at": "14:00", "ends_at": "10:00", "topic": "İhale süreçleri"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="İhale süreçleri"' in page and 'value="14:00"' in page

@@ -257,14 +257,17 @@ def create_session(course_id):
 def show_session(session_id):
     """A session's management page: meetings, trainers, and the status actions."""
     session = db.get_or_404(Session, session_id)
+    return _session_page(session, MeetingForm(data={"day": session.starts_on}))
+
+
+def _session_page(session, meeting_form, status=200):
     trainers_form = TrainersForm(data={"trainer_ids": [p.id for p in session.trainers]})
     trainers_form.trainer_ids.choices = [(p.id, p.full_name) for p in services.trainer_choices()]
-    meeting_form = MeetingForm(data={"day": session.starts_on})
     return render_template(
         "admin/catalog/session.html", session=session, trainers_form=trainers_form,
         meeting_form=meeting_form, action_form=ButtonForm(),
         dates_label=services.session_dates_label(session), today=local_today(),
-    )
+    ), status
 
 
 @bp.route(f"/sessions/<{ID}:session_id>/edit", methods=["GET", "POST"])
@@ -311,19 +314,20 @@ def set_trainers(session_id):
 @bp.route(f"/sessions/<{ID}:session_id>/meetings", methods=["POST"])
 @admin_required
 def add_meeting(session_id):
+    """Add a meeting; a refused one comes back with its fields as typed and the reason."""
     session = db.get_or_404(Session, session_id)
     form = MeetingForm()
     if form.validate_on_submit():
         try:
             services.add_meeting(session, form.details(), by=current_user)
         except DomainError as error:
-            _refused(None, error)
+            _refused(form, error)
         else:
             db.session.commit()
             flash(_("The meeting has been added."), "success")
-    else:
-        flash(_("Enter the day, start and end time."), "danger")
-    return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+            return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+    session = db.get_or_404(Session, session_id)  # reloaded after the rollback
+    return _session_page(session, form, status=400)
 
 
 @bp.route(f"/meetings/<{ID}:meeting_id>", methods=["GET", "POST"])
