@@ -80,3 +80,30 @@ def test_demo_shows_every_flow_with_real_data(runner):
     count = db.session.scalar(select(func.count(Registration.id)))
     runner.invoke(args=["demo"])
     assert db.session.scalar(select(func.count(Registration.id))) == count
+
+
+def test_sqlite_backup_while_running_and_restore(tmp_path):
+    import sqlite3
+
+    from tests.conftest import build_app
+
+    database = tmp_path / "live.sqlite3"
+    app = build_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    with app.app_context():
+        db.create_all()
+        from training_app.municipalities.services import seed_member_municipalities
+
+        seed_member_municipalities()
+        db.session.commit()
+        # A second connection holds an open read transaction, as a running app would.
+        reader = sqlite3.connect(database)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM municipalities").fetchone()
+        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.sqlite3")])
+        reader.close()
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        db.engine.dispose()
+    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+    assert copy.execute("SELECT count(*) FROM municipalities").fetchone()[0] == 32
+    copy.close()

@@ -61,6 +61,26 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Reminders queued: {queued}")
 
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False, writable=True))
+    def backup_command(target):
+        """Copy the SQLite database to TARGET while the app keeps running (online backup).
+
+        For PostgreSQL use pg_dump; this command refuses other databases.
+        """
+        import sqlite3
+
+        engine = db.engine
+        if engine.dialect.name != "sqlite" or not engine.url.database:
+            raise click.ClickException("backup works on SQLite; for PostgreSQL use pg_dump")
+        source = sqlite3.connect(engine.url.database)
+        destination = sqlite3.connect(target)
+        with destination:
+            source.backup(destination)  # page by page; writers are not blocked for long
+        source.close()
+        destination.close()
+        click.echo(f"Backup written to {target}")
+
     @app.cli.command("deliver-mail")
     @click.option("--loop", is_flag=True, help="Keep delivering every few seconds.")
     @click.option("--interval", default=5.0, show_default=True)
