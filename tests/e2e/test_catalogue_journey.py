@@ -211,7 +211,7 @@ def test_admin_creates_and_publishes_a_session_that_appears_in_the_catalogue(
     page.get_by_label("Belge", exact=True).select_option(label="Katılım Belgesi")
     page.get_by_role("button", name="Ekle", exact=True).click()
 
-    expect(flash).to_contain_text("Eğitim eklendi. Katalogda görünmesi için yayımlayın.")
+    expect(flash).to_contain_text("Eğitim eklendi. Katalogda görünmesi için “Katalogda göster” düğmesine basın.")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Belediyelerde Coğrafi Bilgi Sistemleri")
     page.get_by_role("button", name="Katalogda göster").click()
