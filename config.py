@@ -51,6 +51,17 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 
+    #: Public verification of documents (page and form), per client address.
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    VERIFY_API_RATE_LIMIT = os.environ.get("VERIFY_API_RATE_LIMIT", "120 per minute")
+    #: "thread": the web process runs bulk print jobs itself; "off": run
+    #: `flask certificates work --loop` (one or more processes) instead.
+    PRINT_WORKER = os.environ.get("PRINT_WORKER", "thread")
+    #: Where merged bulk-print PDFs are kept until downloaded (shared by every web worker).
+    PRINT_JOB_DIR = os.environ.get("PRINT_JOB_DIR", str(INSTANCE_DIR / "print_jobs"))
+    #: Optional logo printed on documents, a path under static/ (e.g. "img/logo.png").
+    CERTIFICATE_LOGO = os.environ.get("CERTIFICATE_LOGO", "")
+
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
     #: Rendered catalogue lists kept per worker (0 turns the cache off); see catalog/cache.py.
     CATALOGUE_CACHE_SIZE = int(os.environ.get("CATALOGUE_CACHE_SIZE", "256"))
@@ -80,6 +91,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     MAIL_SERVER = ""
     MAIL_WORKER = "off"
+    PRINT_WORKER = "off"
     SERVER_NAME = None
     #: Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

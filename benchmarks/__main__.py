@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ("catalogue", "enrolment", "attendance")
+BENCHMARKS = ("catalogue", "enrolment", "attendance", "certificates")
 
 
 def main(names: list[str]) -> int:

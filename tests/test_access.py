@@ -76,7 +76,7 @@ EXPECTED = {
     "admin_catalog.show_session": ADMIN_ONLY,
     "admin_catalog.edit_session": ADMIN_ONLY,
     "admin_catalog.set_trainers": ADMIN_ONLY_POST,
-    "admin_catalog.add_meeting": ADMIN_ONLY_POST,
+    "admin_catalog.add_meeting": row(302, 403, 403, 403, 400),  # an empty form comes back
     "admin_catalog.edit_meeting": ADMIN_ONLY,
     "admin_catalog.delete_meeting": ADMIN_ONLY_POST,
     "admin_catalog.publish_session": ADMIN_ONLY_POST,
@@ -111,6 +111,26 @@ EXPECTED = {
     "attendance.export_matrix": TRAINER_OR_ADMIN,
     "attendance.close_session": ADMIN_ONLY,
     "attendance.registration_attendance": row(302, 404, 200, 200, 200),
+    # Documents: the walk's certificate belongs to `someone` of Selçuklu, whom the walk's
+    # coordinator coordinates; the print job failed (retry puts it back in the queue).
+    "certificates.session_documents": ADMIN_ONLY,
+    "certificates.issue": ADMIN_ONLY_POST,
+    "certificates.print_session": ADMIN_ONLY_POST,
+    "certificates.show": ADMIN_ONLY,
+    "certificates.revoke": ADMIN_ONLY_POST,
+    "certificates.reissue": ADMIN_ONLY_POST,
+    "certificates.download": row(302, 404, 200, 404, 200),
+    "certificates.municipality_documents": COORDINATOR_OR_ADMIN,
+    "certificates.signatories": ADMIN_ONLY,
+    "certificates.edit_signatory": ADMIN_ONLY,
+    "certificates.print_jobs": ADMIN_ONLY,
+    "certificates.show_print_job": ADMIN_ONLY,
+    "certificates.print_job_progress": ADMIN_ONLY,
+    "certificates.retry_print_job": ADMIN_ONLY_POST,
+    "certificates.download_print_job": row(302, 403, 403, 403, 404),
+    "certificates.verify_form": ALL_200,
+    "certificates.verify": ALL_200,
+    "api.show_certificate": ALL_200,
 }
 
 #: Endpoints not walked here, with the reason.
@@ -140,6 +160,7 @@ def make_url_args(make_user) -> dict:
                             content_encrypted=vault().encrypt(""))
     db.session.add_all([registration, pending])
     db.session.commit()
+    certificate, signatory, job = _documents(session, registration)
     return {
         "user_id": someone.id,
         "assignment_id": someone.roles[0].id,
@@ -153,7 +174,33 @@ def make_url_args(make_user) -> dict:
         "registration_id": registration.id,
         "import_id": pending.id,
         "fmt": "csv",
+        "certificate_id": certificate.id,
+        "verification_code": certificate.verification_code,
+        "signatory_id": signatory.id,
+        "job_id": job.id,
     }
+
+
+def _documents(session, registration):
+    """A valid document of the walk's registration, a signatory and a failed print job."""
+    from training_app.catalog.models import DocumentKind
+    from training_app.certificates.models import Certificate, PrintJob, PrintJobStatus, Signatory
+    from training_app.extensions import db
+
+    certificate = Certificate(
+        registration_id=registration.id, valid_registration_id=registration.id,
+        session_id=session.id, municipality_id=registration.municipality_id,
+        register_number="KBB-2026-000001", year=2026, serial=1,
+        verification_code="ABCDEFGHJKMN", kind=DocumentKind.ATTENDANCE,
+        document_title="Katılım Belgesi", holder_name="VELİ YILMAZ", holder_sort_key="",
+        course_code="KVKK-101", course_title="KVKK", starts_on=session.starts_on,
+        ends_on=session.ends_on, total_minutes=180, city="Konya", signatories=[],
+        issued_on=session.ends_on)
+    signatory = Signatory(name="Ad Soyad", title="Birlik Başkanı")
+    job = PrintJob(session_id=session.id, label="KVKK", status=PrintJobStatus.FAILED, total=1)
+    db.session.add_all([certificate, signatory, job])
+    db.session.commit()
+    return certificate, signatory, job
 
 
 def _published_session(make_user):

@@ -92,9 +92,10 @@ def _init_extensions(app: Flask) -> None:
     # Every model module, so that Alembic and create_all() see every table.
     from .accounts import models as _accounts_models  # noqa: F401
     from .accounts.models import User
-    from .catalog import models as _catalog_models  # noqa: F401
-    from .core import models as _core_models  # noqa: F401
     from .attendance import models as _attendance_models  # noqa: F401
+    from .catalog import models as _catalog_models  # noqa: F401
+    from .certificates import models as _certificates_models  # noqa: F401
+    from .core import models as _core_models  # noqa: F401
     from .enrollment import models as _enrollment_models  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
 
@@ -118,10 +119,12 @@ def _project_dir():
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.catalog_views import bp as admin_catalog_bp
-    from .attendance.views import bp as attendance_bp
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
+    from .attendance.views import bp as attendance_bp
     from .catalog.views import bp as catalog_bp
+    from .certificates.views import bp as certificates_bp
+    from .certificates.views import my_document_ids
     from .core.views import bp as core_bp
     from .enrollment.services import connect_signals
     from .enrollment.views import bp as enrollment_bp
@@ -130,10 +133,11 @@ def _register_blueprints(app: Flask) -> None:
 
     # Public blueprints first: the access test walks rules in this order.
     for bp in (core_bp, accounts_bp, municipalities_bp, catalog_bp, api_bp, enrollment_bp,
-               attendance_bp, admin_bp, admin_catalog_bp):
+               attendance_bp, certificates_bp, admin_bp, admin_catalog_bp):
         app.register_blueprint(bp)
     connect_signals()
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
+    app.jinja_env.globals["my_document_ids"] = my_document_ids
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -232,6 +236,16 @@ def _register_request_hooks(app: Flask) -> None:
         @app.before_request
         def start_mail_worker():
             worker.ensure_started()
+
+    if app.config.get("PRINT_WORKER") == "thread":
+        from .certificates.jobs import InProcessPrintWorker
+
+        print_worker = InProcessPrintWorker(app)
+        app.extensions["print_worker"] = print_worker
+
+        @app.before_request
+        def start_print_worker():
+            print_worker.ensure_started()
 
     @app.after_request
     def security_headers(response):

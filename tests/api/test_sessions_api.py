@@ -56,4 +56,5 @@ def test_draft_or_missing_session_is_a_json_404(client, make_session):
 def test_openapi_document(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/sessions", "/sessions/{session_id}"}
+    assert set(document["paths"]) == {"/sessions", "/sessions/{session_id}",
+                                      "/certificates/{verification_code}"}

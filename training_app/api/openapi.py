@@ -84,6 +84,42 @@ _SESSION_DETAIL = {
     ]
 }
 
+_CERTIFICATE_LINK = {
+    "type": "object",
+    "nullable": True,
+    "required": ["register_number", "verification_url"],
+    "properties": {
+        "register_number": {"type": "string"},
+        "verification_url": {"type": "string", "format": "uri"},
+    },
+}
+
+_CERTIFICATE_PROPERTIES = {
+    "register_number": {"type": "string", "description": "KBB-<year>-<6 digits>",
+                        "pattern": "^[A-Z]+-[0-9]{4}-[0-9]{6}$"},
+    "verification_url": {"type": "string", "format": "uri"},
+    "status": {"type": "string", "enum": ["valid", "revoked", "replaced"]},
+    "valid": {"type": "boolean"},
+    "document": {"type": "string", "enum": ["attendance", "achievement"]},
+    "document_title": {"type": "string", "description": "As printed: Katılım Belgesi, "
+                                                        "Başarı Belgesi."},
+    "holder_name": {"type": "string"},
+    "course_title": {"type": "string"},
+    "starts_on": {"type": "string", "format": "date"},
+    "ends_on": {"type": "string", "format": "date"},
+    "hours": {"type": "number", "minimum": 0},
+    "issued_on": {"type": "string", "format": "date"},
+    "revoked_on": {"type": "string", "format": "date", "nullable": True,
+                   "description": "Day the document was revoked or replaced."},
+    "replaced_by": _CERTIFICATE_LINK,
+}
+
+_CERTIFICATE = {
+    "type": "object",
+    "required": list(_CERTIFICATE_PROPERTIES),
+    "properties": _CERTIFICATE_PROPERTIES,
+}
+
 _ERROR = {
     "type": "object",
     "required": ["error"],
@@ -156,6 +192,22 @@ def openapi_document(server_url: str) -> dict:
                     },
                 }
             },
+            "/certificates/{verification_code}": {
+                "get": {
+                    "operationId": "verifyCertificate",
+                    "summary": "Verify a document (belge) by the code printed on it",
+                    "parameters": [{
+                        "name": "verification_code", "in": "path", "required": True,
+                        "description": "Dashes and spaces are ignored; case-insensitive.",
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 40},
+                    }],
+                    "responses": {
+                        "200": _json("#/components/schemas/Certificate", "The document"),
+                        "404": _json("#/components/schemas/Error", "No document with this code"),
+                        "429": _json("#/components/schemas/Error", "Too many requests"),
+                    },
+                }
+            },
         },
         "components": {
             "schemas": {
@@ -173,6 +225,7 @@ def openapi_document(server_url: str) -> dict:
                         "pages": {"type": "integer", "minimum": 0},
                     },
                 },
+                "Certificate": _CERTIFICATE,
                 "Error": _ERROR,
             }
         },

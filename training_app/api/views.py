@@ -10,6 +10,7 @@ from ..catalog.models import Delivery, Session
 from ..core.permissions import public
 from ..core.timeutil import ISTANBUL, local_today, to_local
 from ..core.turkish import search_key
+from ..extensions import limiter
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -160,6 +161,57 @@ def show_session(session_id):
     if session is None or not services.is_public(session):
         return _error(404, "not found")
     return jsonify(session_json(session, with_meetings=True))
+
+
+def certificate_json(certificate) -> dict:
+    """The public facts of a document, as on the verification page: never an ID number."""
+    from ..certificates.services import verification_url
+
+    replaced_by = certificate.replaced_by
+    return {
+        "register_number": certificate.register_number,
+        "verification_url": verification_url(certificate.verification_code),
+        "status": certificate.status.value,
+        "valid": certificate.is_valid,
+        "document": certificate.kind.value,
+        "document_title": certificate.document_title,
+        "holder_name": certificate.holder_name,
+        "course_title": certificate.course_title,
+        "starts_on": certificate.starts_on.isoformat(),
+        "ends_on": certificate.ends_on.isoformat(),
+        "hours": round(certificate.hours, 2),
+        "issued_on": certificate.issued_on.isoformat(),
+        "revoked_on": to_local(certificate.revoked_at).date().isoformat()
+        if certificate.revoked_at else None,
+        "replaced_by": {
+            "register_number": replaced_by.register_number,
+            "verification_url": verification_url(replaced_by.verification_code),
+        } if replaced_by is not None else None,
+    }
+
+
+def _verify_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["VERIFY_API_RATE_LIMIT"]
+
+
+@bp.errorhandler(429)
+def too_many_requests(_e):
+    return _error(429, "too many requests")
+
+
+@bp.route("/certificates/<verification_code>")
+@public
+@limiter.limit(_verify_limit)
+def show_certificate(verification_code):
+    """Verify a document by its code: valid, revoked or replaced, with its public facts."""
+    from ..certificates.services import find_by_code
+
+    certificate = find_by_code(verification_code)
+    if certificate is None:
+        return _error(404, "not found")
+    return jsonify(certificate_json(certificate))
 
 
 @bp.route("/openapi.json")

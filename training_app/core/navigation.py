@@ -21,10 +21,13 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("enrollment.my_trainings", _("My trainings")))
     if user.has_role(Role.COORDINATOR, Role.ADMIN):
         items.append(NavItem("enrollment.coordinator_inbox", _("Approvals")))
+    if user.has_role(Role.COORDINATOR) and not user.has_role(Role.ADMIN):
+        items.append(NavItem("certificates.municipality_documents", _("Documents")))
     if user.has_role(Role.TRAINER):
         items.append(NavItem("catalog.my_sessions", _("My sessions")))
     if user.has_role(Role.ADMIN):
         items.append(NavItem("admin_catalog.list_sessions", _("Sessions")))
         items.append(NavItem("admin_catalog.list_courses", _("Courses")))
+        items.append(NavItem("certificates.print_jobs", _("Documents")))
         items.append(NavItem("admin.list_users", _("Users")))
     return items

@@ -1,0 +1,1 @@
+"""Certificates: issuing, PDF documents, verification, revocation and bulk printing."""

@@ -1,0 +1,234 @@
+"""Bulk printing in the background: claim a queued PrintJob, render its documents in chunks of
+about 50 pages (memory stays flat whatever the count), merge the chunks with pypdf.
+
+Progress lives in the job's row, so any web worker can show it. By default a daemon thread of
+the web process runs the queue (PRINT_WORKER=thread); `flask certificates work --loop` runs it
+in a separate process instead. Claiming is one compare-and-set UPDATE, so several workers never
+take the same job.
+"""
+
+import logging
+import shutil
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from ..core.pdf import merge_pdfs
+from ..core.timeutil import utcnow
+from ..extensions import db
+from .models import Certificate, PrintJob, PrintJobStatus
+from .services import certificates_for_print
+
+log = logging.getLogger("training_app.certificates")
+
+CHUNK_SIZE = 50
+#: A running job whose heartbeat is older than this has lost its worker and may be retried.
+ABANDONED_AFTER = timedelta(minutes=10)
+#: A downloaded result stays this long (a second click, a lost file) before it is deleted.
+KEEP_AFTER_DOWNLOAD = timedelta(days=7)
+
+
+def job_dir() -> Path:
+    path = Path(current_app.config["PRINT_JOB_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def result_file(job: PrintJob) -> Path | None:
+    if not job.result_path:
+        return None
+    path = (job_dir() / job.result_path).resolve()
+    return path if path.is_file() and job_dir().resolve() in path.parents else None
+
+
+def is_abandoned(job: PrintJob, now=None) -> bool:
+    now = now or utcnow()
+    return (job.status == PrintJobStatus.RUNNING and job.heartbeat_at is not None
+            and now - job.heartbeat_at > ABANDONED_AFTER)
+
+
+def claim_next_job() -> int | None:
+    """Take the oldest queued job: a compare-and-set UPDATE, safe with any number of workers."""
+    candidates = db.session.scalars(
+        select(PrintJob.id).where(PrintJob.status == PrintJobStatus.QUEUED)
+        .order_by(PrintJob.id).limit(5)).all()
+    db.session.rollback()
+    for job_id in candidates:
+        now = utcnow()
+        claimed = db.session.execute(
+            update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == PrintJobStatus.QUEUED)
+            .values(status=PrintJobStatus.RUNNING, started_at=now, heartbeat_at=now,
+                    attempts=PrintJob.attempts + 1, done=0, error=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if claimed == 1:
+            return job_id
+    return None
+
+
+def _progress(job_id: int, done: int, total: int) -> None:
+    db.session.execute(
+        update(PrintJob).where(PrintJob.id == job_id)
+        .values(done=done, total=total, heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def process_job(job_id: int) -> None:
+    """Render a claimed job; on failure record the error so that it can be retried."""
+    from .pdf import render_documents
+
+    job = db.session.get(PrintJob, job_id)
+    ids = certificates_for_print(job.session_id, job.municipality_id, job.year)
+    total = len(ids)
+    workdir = job_dir() / f"job-{job_id}"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    try:
+        _progress(job_id, 0, total)
+        parts = []
+        for start in range(0, total, CHUNK_SIZE):
+            chunk_ids = ids[start:start + CHUNK_SIZE]
+            certificates = db.session.scalars(
+                select(Certificate).where(Certificate.id.in_(chunk_ids))).all()
+            order = {cid: n for n, cid in enumerate(chunk_ids)}
+            certificates = sorted(certificates, key=lambda c: order[c.id])
+            part = workdir / f"part-{start // CHUNK_SIZE:05d}.pdf"
+            part.write_bytes(render_documents(certificates))
+            parts.append(part)
+            for certificate in certificates:  # nothing of a chunk stays in memory
+                db.session.expunge(certificate)
+            _progress(job_id, start + len(chunk_ids), total)
+        name = f"toplu-basim-{job_id}.pdf"
+        merge_pdfs(parts, job_dir() / name)
+        shutil.rmtree(workdir, ignore_errors=True)
+        db.session.execute(
+            update(PrintJob).where(PrintJob.id == job_id)
+            .values(status=PrintJobStatus.DONE, done=total, total=total, result_path=name,
+                    finished_at=utcnow(), heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        shutil.rmtree(workdir, ignore_errors=True)
+        log.exception("Print job %s failed", job_id)
+        db.session.execute(
+            update(PrintJob).where(PrintJob.id == job_id)
+            .values(status=PrintJobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+                    finished_at=utcnow())
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+
+
+def fail_abandoned_jobs() -> int:
+    """Mark running jobs whose worker stopped (no heartbeat for a while) as failed."""
+    stale = utcnow() - ABANDONED_AFTER
+    count = db.session.execute(
+        update(PrintJob).where(PrintJob.status == PrintJobStatus.RUNNING,
+                               or_(PrintJob.heartbeat_at.is_(None),
+                                   PrintJob.heartbeat_at < stale))
+        .values(status=PrintJobStatus.FAILED, error="The worker stopped; retry the job.",
+                finished_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return count
+
+
+def purge_downloaded_results(keep: timedelta = KEEP_AFTER_DOWNLOAD) -> int:
+    """Delete merged PDFs downloaded more than `keep` ago (never one not yet downloaded)."""
+    cutoff = utcnow() - keep
+    old = db.session.scalars(select(PrintJob).where(
+        PrintJob.status == PrintJobStatus.DONE, PrintJob.result_path.is_not(None),
+        PrintJob.downloaded_at < cutoff)).all()
+    for job in old:
+        path = result_file(job)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        job.result_path = None
+    db.session.commit()
+    return len(old)
+
+
+def run_pending_jobs(limit: int | None = None) -> int:
+    """Process queued jobs one after the other; returns how many were processed."""
+    processed = 0
+    while limit is None or processed < limit:
+        job_id = claim_next_job()
+        if job_id is None:
+            break
+        process_job(job_id)
+        processed += 1
+    return processed
+
+
+class InProcessPrintWorker:
+    """Runs the print queue from a daemon thread of the web process, started on first request.
+
+    `wake()` makes it look at once (after a job is queued here); otherwise it polls, so a job
+    queued by another web worker is picked up within `interval` seconds.
+    """
+
+    def __init__(self, app, interval: float = 2.0):
+        self.app = app
+        self.interval = interval
+        self._started = False
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def ensure_started(self) -> None:
+        if self._started:
+            return
+        with self._lock:
+            if self._started:
+                return
+            self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
+            self._thread.start()
+            self._started = True
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        with self.app.app_context():
+            try:
+                fail_abandoned_jobs()
+                purge_downloaded_results()
+            except Exception:
+                log.exception("Could not tidy the print jobs")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+        while not self._stop.is_set():
+            with self.app.app_context():
+                try:
+                    run_pending_jobs()
+                except Exception:  # keep the worker alive; the job keeps its state
+                    log.exception("Print queue round failed")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+            self._wake.wait(self.interval)
+            self._wake.clear()
+
+
+def worker_loop(interval: float = 2.0) -> None:
+    """Blocking loop for a separate worker process (`flask certificates work --loop`)."""
+    fail_abandoned_jobs()
+    while True:
+        run_pending_jobs()
+        purge_downloaded_results()
+        db.session.remove()
+        time.sleep(interval)

@@ -1,0 +1,70 @@
+"""Documents as PDF: A4 landscape, the union's name, an optional logo, the QR code of the
+verification URL, register number, code and signatories. Rendered from the snapshot only."""
+
+import segno
+from flask import Response, current_app
+
+from ..core.pdf import render_pdf
+from ..core.turkish import format_date_long, format_date_short, format_number
+from .models import Certificate
+from .services import verification_url
+
+
+def qr_for(code: str) -> segno.QRCode:
+    """The QR code of a document: its verification URL, medium error correction."""
+    return segno.make(verification_url(code), error="m")
+
+
+def period(starts_on, ends_on) -> str:
+    """12.05.2026 or 12.05.2026 – 16.05.2026 (official short dates)."""
+    if starts_on == ends_on:
+        return format_date_short(starts_on)
+    return f"{format_date_short(starts_on)} – {format_date_short(ends_on)}"
+
+
+def hours_text(minutes: int) -> str:
+    hours = minutes / 60
+    digits = 0 if minutes % 60 == 0 else 1
+    return f"{format_number(hours, digits)} saat"
+
+
+def document_context(certificate: Certificate) -> dict:
+    """Plain values of one document, as printed (never a live ORM object)."""
+    url = verification_url(certificate.verification_code)
+    return {
+        "title": certificate.document_title,
+        "achievement": certificate.kind.value == "achievement",
+        "holder_name": certificate.holder_name,
+        "position": certificate.position or "",
+        "municipality": certificate.municipality_name or "",
+        "course_title": certificate.course_title,
+        "period": period(certificate.starts_on, certificate.ends_on),
+        "hours": hours_text(certificate.total_minutes),
+        "place": certificate.venue or certificate.city,
+        "issued_on": format_date_long(certificate.issued_on, locale="tr"),
+        "register_number": certificate.register_number,
+        "code": certificate.display_code,
+        "verification_url": url,
+        "qr_data_uri": qr_for(certificate.verification_code).png_data_uri(
+            scale=6, border=0, dark="#111111"),
+        "signatories": list(certificate.signatories or []),
+    }
+
+
+def render_documents(certificates: list[Certificate]) -> bytes:
+    """One PDF with one page per document (use chunks of about 50 for big batches)."""
+    config = current_app.config
+    return render_pdf(
+        "pdf/certificate.html",
+        union_name=config["UNION_NAME"],
+        logo=config.get("CERTIFICATE_LOGO") or None,
+        documents=[document_context(c) for c in certificates],
+    )
+
+
+def certificate_response(certificate: Certificate) -> Response:
+    data = render_documents([certificate])
+    filename = f"{certificate.register_number}.pdf"
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"',
+                             "Cache-Control": "private, no-store"})
