@@ -36,24 +36,46 @@ def run() -> dict:
         admin.roles.append(RoleAssignment(role=Role.ADMIN))
         day = local_today() - timedelta(days=1)
         session = Session(
-            course=Course(code="B-1", title="Yangın Güvenliği", category=Category(name="Afet"),
-                          is_published=True),
-            starts_on=day, ends_on=day, city="Konya", capacity=PEOPLE, seats_taken=PEOPLE,
+            course=Course(
+                code="B-1",
+                title="Yangın Güvenliği",
+                category=Category(name="Afet"),
+                is_published=True,
+            ),
+            starts_on=day,
+            ends_on=day,
+            city="Konya",
+            capacity=PEOPLE,
+            seats_taken=PEOPLE,
             status=SessionStatus.PUBLISHED,
-            meetings=[Meeting(day=day, starts_at=clock(9), ends_at=clock(17))])
+            meetings=[Meeting(day=day, starts_at=clock(9), ends_at=clock(17))],
+        )
         db.session.add_all([admin, session])
         for n in range(PEOPLE):
-            person = Person(first_name=f"Kişi{n}", last_name="Deneme", position=Position.STAFF,
-                            municipality=municipalities[n % len(municipalities)])
-            db.session.add(Registration(session=session, person=person,
-                                        status=RegistrationStatus.CONFIRMED,
-                                        municipality_id=person.municipality.id))
+            person = Person(
+                first_name=f"Kişi{n}",
+                last_name="Deneme",
+                position=Position.STAFF,
+                municipality=municipalities[n % len(municipalities)],
+            )
+            db.session.add(
+                Registration(
+                    session=session,
+                    person=person,
+                    status=RegistrationStatus.CONFIRMED,
+                    municipality_id=person.municipality.id,
+                )
+            )
         db.session.commit()
         meeting = session.meetings[0]
         ids = [line.registration.id for line in services.roster(meeting)]
-        marks = {rid: services.MarkInput(AttendanceStatus.PRESENT if i % 5 else
-                                         AttendanceStatus.LATE, 300 if i % 5 == 0 else None)
-                 for i, rid in enumerate(ids)}
+        marks = {
+            rid: services.MarkInput(
+                AttendanceStatus.PRESENT if i % 5 else AttendanceStatus.LATE,
+                300 if i % 5 == 0 else None,
+            )
+            for i, rid in enumerate(ids)
+        }
         began = time.perf_counter()
         services.record_marks(meeting, marks, admin)
         db.session.commit()

@@ -50,23 +50,37 @@ def _prepare(database_url: str) -> None:
         db.create_all()
         seed_member_municipalities()
         categories = [Category(name=f"Kategori {i}") for i in range(9)]
-        venues = [Venue(name=f"Salon {i}", city=c, capacity=60)
-                  for i, c in enumerate(["Konya", "Ilgın", "Çumra", "Ereğli", "Akşehir"])]
+        venues = [
+            Venue(name=f"Salon {i}", city=c, capacity=60)
+            for i, c in enumerate(["Konya", "Ilgın", "Çumra", "Ereğli", "Akşehir"])
+        ]
         courses = []
         for i in range(40):
-            course = Course(code=f"B-{i:03d}", title=f"Belediye Eğitimi {i}",
-                            category=categories[i % 9], is_published=True, total_minutes=360)
+            course = Course(
+                code=f"B-{i:03d}",
+                title=f"Belediye Eğitimi {i}",
+                category=categories[i % 9],
+                is_published=True,
+                total_minutes=360,
+            )
             course.target_positions = {Position.STAFF} if i % 3 else set()
             courses.append(course)
         start = local_today() + timedelta(days=1)
         for i in range(SESSIONS):
             day = start + timedelta(days=i % 365)
             venue = venues[i % len(venues)]
-            db.session.add(Session(
-                course=courses[i % 40], starts_on=day, ends_on=day, venue=venue,
-                city=venue.city, capacity=40, status=SessionStatus.PUBLISHED,
-                meetings=[Meeting(day=day, starts_at=clock(9), ends_at=clock(12))],
-            ))
+            db.session.add(
+                Session(
+                    course=courses[i % 40],
+                    starts_on=day,
+                    ends_on=day,
+                    venue=venue,
+                    city=venue.city,
+                    capacity=40,
+                    status=SessionStatus.PUBLISHED,
+                    meetings=[Meeting(day=day, starts_at=clock(9), ends_at=clock(12))],
+                )
+            )
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -115,8 +129,10 @@ def run() -> dict:
     clients = int(os.environ.get("BENCH_CLIENTS", str(workers * 2)))
     tmp = tempfile.TemporaryDirectory()
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
-    print(f"catalogue benchmark: {SESSIONS} sessions, {workers} gunicorn workers, "
-          f"{clients} clients, {seconds:g} s per page, {database_url.split('://')[0]}")
+    print(
+        f"catalogue benchmark: {SESSIONS} sessions, {workers} gunicorn workers, "
+        f"{clients} clients, {seconds:g} s per page, {database_url.split('://')[0]}"
+    )
     _prepare(database_url)
     try:
         with _gunicorn(database_url, workers, cache_size=256) as port:
@@ -135,12 +151,20 @@ def run() -> dict:
     print(f"  home page (trivial):          {trivial:8.1f} req/s  errors {trivial_errors}")
     print(f"  catalogue page 1:             {catalogue:8.1f} req/s  errors {catalogue_errors}")
     print(f"  catalogue, search + filter:   {searched:8.1f} req/s")
-    print(f"  catalogue without its cache:  {uncached:8.1f} req/s  "
-          f"(ratio {uncached / trivial:.2f})")
-    print(f"  ratio catalogue/home:         {ratio:.2f}  (target >= 0.30: "
-          f"{'met' if ratio >= 0.3 else 'NOT met'})")
-    return {"trivial": trivial, "catalogue": catalogue, "searched": searched,
-            "uncached": uncached, "ratio": ratio}
+    print(
+        f"  catalogue without its cache:  {uncached:8.1f} req/s  (ratio {uncached / trivial:.2f})"
+    )
+    print(
+        f"  ratio catalogue/home:         {ratio:.2f}  (target >= 0.30: "
+        f"{'met' if ratio >= 0.3 else 'NOT met'})"
+    )
+    return {
+        "trivial": trivial,
+        "catalogue": catalogue,
+        "searched": searched,
+        "uncached": uncached,
+        "ratio": ratio,
+    }
 
 
 @contextmanager
@@ -148,9 +172,20 @@ def _gunicorn(database_url: str, workers: int, cache_size: int):
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "CATALOGUE_CACHE_SIZE": str(cache_size)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "training_app:create_app()"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "training_app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         _wait_until_up(port)

@@ -35,8 +35,7 @@ def _setup(url: str, count: int) -> int:
     from training_app.municipalities.models import Municipality
     from training_app.municipalities.services import seed_member_municipalities
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_WORKER": "off",
-                      "PRINT_WORKER": "off"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_WORKER": "off", "PRINT_WORKER": "off"})
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -44,31 +43,56 @@ def _setup(url: str, count: int) -> int:
         municipalities = list(db.session.scalars(db.select(Municipality)))
         day = date.today() - timedelta(days=3)
         session = Session(
-            course=Course(code="B-1", title="İmar Planlarında Değişiklik ve Çevre Düzenlemesi",
-                          category=Category(name="İmar"), is_published=True),
-            starts_on=day, ends_on=day + timedelta(days=2), city="Konya", capacity=count,
+            course=Course(
+                code="B-1",
+                title="İmar Planlarında Değişiklik ve Çevre Düzenlemesi",
+                category=Category(name="İmar"),
+                is_published=True,
+            ),
+            starts_on=day,
+            ends_on=day + timedelta(days=2),
+            city="Konya",
+            capacity=count,
             status=SessionStatus.COMPLETED,
-            meetings=[Meeting(day=day + timedelta(days=i), starts_at=clock(9),
-                              ends_at=clock(17)) for i in range(3)])
+            meetings=[
+                Meeting(day=day + timedelta(days=i), starts_at=clock(9), ends_at=clock(17))
+                for i in range(3)
+            ],
+        )
         db.session.add(session)
-        db.session.add_all([Signatory(name="Prof. Dr. Şükrü Öztürk", title="Birlik Başkanı"),
-                            Signatory(name="Gülçin Işıklı", title="Genel Sekreter",
-                                      sort_order=2)])
+        db.session.add_all(
+            [
+                Signatory(name="Prof. Dr. Şükrü Öztürk", title="Birlik Başkanı"),
+                Signatory(name="Gülçin Işıklı", title="Genel Sekreter", sort_order=2),
+            ]
+        )
         registrations = []
         for n in range(count):
-            person = Person(first_name=f"Şükriye{n}", last_name="Işıkçıoğlu",
-                            position=Position.STAFF,
-                            municipality=municipalities[n % len(municipalities)])
-            registration = Registration(session=session, person=person,
-                                        status=RegistrationStatus.COMPLETED,
-                                        municipality_id=person.municipality.id)
+            person = Person(
+                first_name=f"Şükriye{n}",
+                last_name="Işıkçıoğlu",
+                position=Position.STAFF,
+                municipality=municipalities[n % len(municipalities)],
+            )
+            registration = Registration(
+                session=session,
+                person=person,
+                status=RegistrationStatus.COMPLETED,
+                municipality_id=person.municipality.id,
+            )
             db.session.add(registration)
             registrations.append(registration)
         db.session.flush()
         for registration in registrations:
-            db.session.add(Completion(registration_id=registration.id, attended_minutes=1440,
-                                      session_minutes=1440, attendance_percent=100,
-                                      document_kind=DocumentKind.ATTENDANCE))
+            db.session.add(
+                Completion(
+                    registration_id=registration.id,
+                    attended_minutes=1440,
+                    session_minutes=1440,
+                    attendance_percent=100,
+                    document_kind=DocumentKind.ATTENDANCE,
+                )
+            )
         db.session.commit()
         services.issue_certificates(session, None)
         job = services.start_print_job(None, session=session)
@@ -86,8 +110,14 @@ def _render(url: str, job_dir: str, results) -> None:
     from training_app.certificates.models import PrintJob
     from training_app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_WORKER": "off",
-                      "PRINT_WORKER": "off", "PRINT_JOB_DIR": job_dir})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MAIL_WORKER": "off",
+            "PRINT_WORKER": "off",
+            "PRINT_JOB_DIR": job_dir,
+        }
+    )
     with app.app_context():
         began = time.perf_counter()
         jobs.run_pending_jobs()
@@ -96,8 +126,15 @@ def _render(url: str, job_dir: str, results) -> None:
         status, total, error = job.status.value, job.total, job.error
         db.session.remove()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    results.put({"seconds": elapsed, "peak_mb": peak_kb / 1024, "status": status,
-                 "total": total, "error": error})
+    results.put(
+        {
+            "seconds": elapsed,
+            "peak_mb": peak_kb / 1024,
+            "status": status,
+            "total": total,
+            "error": error,
+        }
+    )
 
 
 def run() -> dict:
@@ -117,8 +154,10 @@ def run() -> dict:
         if result["status"] != "done":
             raise RuntimeError(f"print job {result['status']}: {result['error']}")
         per = result["seconds"] * 1000 / count
-        print(f"certificates benchmark: bulk print of {count} documents, "
-              f"{url.split('://')[0]}, one process, chunks of 50")
+        print(
+            f"certificates benchmark: bulk print of {count} documents, "
+            f"{url.split('://')[0]}, one process, chunks of 50"
+        )
         print(f"  per certificate:          {per:8.1f} ms")
         print(f"  total:                    {result['seconds']:8.1f} s")
         print(f"  peak memory (rendering):  {result['peak_mb']:8.1f} MB")

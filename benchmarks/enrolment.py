@@ -32,8 +32,9 @@ def _database_url() -> str:
     parsed = make_url(url)
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                              {"n": parsed.database}).scalar()
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+        ).scalar()
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
@@ -71,19 +72,33 @@ def _prepare(database_url: str, people: int, seats: int) -> int:
         municipalities = list(db.session.scalars(db.select(Municipality)))
         password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
         day = local_today() + timedelta(days=30)
-        course = Course(code="BENCH-1", title="Kamu İhale Mevzuatı", is_published=True,
-                        category=Category(name="İhale"))
-        session = Session(course=course, starts_on=day, ends_on=day, city="Konya",
-                          capacity=seats, status=SessionStatus.PUBLISHED,
-                          requires_approval=False,
-                          meetings=[Meeting(day=day, starts_at=clock(9), ends_at=clock(17))])
+        course = Course(
+            code="BENCH-1",
+            title="Kamu İhale Mevzuatı",
+            is_published=True,
+            category=Category(name="İhale"),
+        )
+        session = Session(
+            course=course,
+            starts_on=day,
+            ends_on=day,
+            city="Konya",
+            capacity=seats,
+            status=SessionStatus.PUBLISHED,
+            requires_approval=False,
+            meetings=[Meeting(day=day, starts_at=clock(9), ends_at=clock(17))],
+        )
         db.session.add(session)
         for n in range(people):
             user = User(email=f"bench{n}@example.org", password_hash=password_hash)
             user.roles.append(RoleAssignment(role=Role.PARTICIPANT))
-            person = Person(user=user, first_name=f"Kişi{n}", last_name="Yük",
-                            municipality=municipalities[n % len(municipalities)],
-                            position=Position.STAFF)
+            person = Person(
+                user=user,
+                first_name=f"Kişi{n}",
+                last_name="Yük",
+                municipality=municipalities[n % len(municipalities)],
+                position=Position.STAFF,
+            )
             person.set_tckn(complete_tckn(f"{200000000 + n}"))
             db.session.add(person)
         db.session.flush()
@@ -124,16 +139,33 @@ def run() -> dict:
     people = int(os.environ.get("BENCH_PEOPLE", "300"))
     seats = int(os.environ.get("BENCH_SEATS", "30"))
     database_url = _database_url()
-    print(f"enrolment benchmark: {people} applicants for {seats} seats, {workers} gunicorn "
-          f"workers, PostgreSQL")
+    print(
+        f"enrolment benchmark: {people} applicants for {seats} seats, {workers} gunicorn "
+        f"workers, PostgreSQL"
+    )
     session_id = _prepare(database_url, people, seats)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "LOGIN_RATE_LIMIT": "100000 per minute",
-           "MAIL_WORKER": "off"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "MAIL_WORKER": "off",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "training_app:create_app()"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "training_app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     statuses: list[int] = []
     try:
@@ -143,9 +175,11 @@ def run() -> dict:
             client = Client(port)
             _status, page = client.request("GET", "/login")
             token = TOKEN.search(page).group(1)
-            client.request("POST", "/login", {"csrf_token": token,
-                                              "email": f"bench{n}@example.org",
-                                              "password": PASSWORD})
+            client.request(
+                "POST",
+                "/login",
+                {"csrf_token": token, "email": f"bench{n}@example.org", "password": PASSWORD},
+            )
             _status, page = client.request("GET", f"/sessions/{session_id}")
             clients.append((client, TOKEN.search(page).group(1)))
         barrier = threading.Barrier(people)
@@ -153,8 +187,9 @@ def run() -> dict:
 
         def apply(client, token):
             barrier.wait()
-            status, _text = client.request("POST", f"/sessions/{session_id}/apply",
-                                           {"csrf_token": token})
+            status, _text = client.request(
+                "POST", f"/sessions/{session_id}/apply", {"csrf_token": token}
+            )
             with lock:
                 statuses.append(status)
 
@@ -171,12 +206,17 @@ def run() -> dict:
     confirmed, waitlisted = _outcome(database_url, session_id)
     server_errors = sum(1 for s in statuses if s >= 500)
     overbooked = max(0, confirmed - seats)
-    print(f"  applications:           {len(statuses)} in {elapsed:.2f} s "
-          f"= {len(statuses) / elapsed:.1f} per second")
+    print(
+        f"  applications:           {len(statuses)} in {elapsed:.2f} s "
+        f"= {len(statuses) / elapsed:.1f} per second"
+    )
     print(f"  confirmed / waitlisted: {confirmed} / {waitlisted}  (seats {seats})")
     print(f"  overbooked seats:       {overbooked}  server errors: {server_errors}")
-    return {"per_second": len(statuses) / elapsed, "overbooked": overbooked,
-            "server_errors": server_errors}
+    return {
+        "per_second": len(statuses) / elapsed,
+        "overbooked": overbooked,
+        "server_errors": server_errors,
+    }
 
 
 def _outcome(database_url: str, session_id: int) -> tuple[int, int]:
@@ -184,8 +224,14 @@ def _outcome(database_url: str, session_id: int) -> tuple[int, int]:
 
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        rows = dict(conn.execute(text(
-            "SELECT status, count(*) FROM registrations WHERE session_id = :s GROUP BY status"),
-            {"s": session_id}).all())
+        rows = dict(
+            conn.execute(
+                text(
+                    "SELECT status, count(*) FROM registrations WHERE session_id = :s "
+                    "GROUP BY status"
+                ),
+                {"s": session_id},
+            ).all()
+        )
     engine.dispose()
     return rows.get("confirmed", 0), rows.get("waitlisted", 0)

@@ -135,11 +135,19 @@ def make_user(app):
     """Factory: make_user(role=Role.PARTICIPANT, municipality="Selçuklu", **person_fields)."""
     counter = itertools.count(1)
 
-    def factory(role: Role = Role.PARTICIPANT, municipality_name: str | None = "Selçuklu",
-                email: str | None = None, first_name: str = "Ayşe", last_name: str = "Yılmaz",
-                tckn: str | None = None, position: Position | None = Position.STAFF,
-                coordinated: str | None = None, password: str = PASSWORD,
-                acknowledged: bool = True, **fields) -> User:
+    def factory(
+        role: Role = Role.PARTICIPANT,
+        municipality_name: str | None = "Selçuklu",
+        email: str | None = None,
+        first_name: str = "Ayşe",
+        last_name: str = "Yılmaz",
+        tckn: str | None = None,
+        position: Position | None = Position.STAFF,
+        coordinated: str | None = None,
+        password: str = PASSWORD,
+        acknowledged: bool = True,
+        **fields,
+    ) -> User:
         n = next(counter)
         user = User(email=email or f"{role.value}{n}@example.org")
         user.set_password(password)
@@ -148,9 +156,12 @@ def make_user(app):
             coordinated_id = municipality(coordinated or municipality_name or "Selçuklu").id
         user.roles.append(RoleAssignment(role=role, municipality_id=coordinated_id))
         person = Person(
-            user=user, first_name=first_name, last_name=last_name,
+            user=user,
+            first_name=first_name,
+            last_name=last_name,
             municipality=municipality(municipality_name) if municipality_name else None,
-            position=position, **fields,
+            position=position,
+            **fields,
         )
         person.set_tckn(tckn or next_tckn())
         db.session.add_all([user, person])
@@ -165,8 +176,9 @@ def make_user(app):
 
 
 def login(client, email: str, password: str = PASSWORD, follow_redirects: bool = False):
-    return client.post("/login", data={"email": email, "password": password},
-                       follow_redirects=follow_redirects)
+    return client.post(
+        "/login", data={"email": email, "password": password}, follow_redirects=follow_redirects
+    )
 
 
 @pytest.fixture

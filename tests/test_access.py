@@ -153,11 +153,18 @@ def make_url_args(make_user) -> dict:
 
     someone = make_user(Role.PARTICIPANT, email="someone@example.org", first_name="Veli")
     session = _published_session(make_user)
-    registration = Registration(session=session, person=someone.person,
-                                municipality_id=someone.person.municipality_id,
-                                status=RegistrationStatus.CONFIRMED)
-    pending = PendingImport(session_id=session.id, created_by_id=someone.id, filename="x.csv",
-                            content_encrypted=vault().encrypt(""))
+    registration = Registration(
+        session=session,
+        person=someone.person,
+        municipality_id=someone.person.municipality_id,
+        status=RegistrationStatus.CONFIRMED,
+    )
+    pending = PendingImport(
+        session_id=session.id,
+        created_by_id=someone.id,
+        filename="x.csv",
+        content_encrypted=vault().encrypt(""),
+    )
     db.session.add_all([registration, pending])
     db.session.commit()
     certificate, signatory, job = _documents(session, registration)
@@ -188,14 +195,27 @@ def _documents(session, registration):
     from training_app.extensions import db
 
     certificate = Certificate(
-        registration_id=registration.id, valid_registration_id=registration.id,
-        session_id=session.id, municipality_id=registration.municipality_id,
-        register_number="KBB-2026-000001", year=2026, serial=1,
-        verification_code="ABCDEFGHJKMN", kind=DocumentKind.ATTENDANCE,
-        document_title="Katılım Belgesi", holder_name="VELİ YILMAZ", holder_sort_key="",
-        course_code="KVKK-101", course_title="KVKK", starts_on=session.starts_on,
-        ends_on=session.ends_on, total_minutes=180, city="Konya", signatories=[],
-        issued_on=session.ends_on)
+        registration_id=registration.id,
+        valid_registration_id=registration.id,
+        session_id=session.id,
+        municipality_id=registration.municipality_id,
+        register_number="KBB-2026-000001",
+        year=2026,
+        serial=1,
+        verification_code="ABCDEFGHJKMN",
+        kind=DocumentKind.ATTENDANCE,
+        document_title="Katılım Belgesi",
+        holder_name="VELİ YILMAZ",
+        holder_sort_key="",
+        course_code="KVKK-101",
+        course_title="KVKK",
+        starts_on=session.starts_on,
+        ends_on=session.ends_on,
+        total_minutes=180,
+        city="Konya",
+        signatories=[],
+        issued_on=session.ends_on,
+    )
     signatory = Signatory(name="Ad Soyad", title="Birlik Başkanı")
     job = PrintJob(session_id=session.id, label="KVKK", status=PrintJobStatus.FAILED, total=1)
     db.session.add_all([certificate, signatory, job])
@@ -215,12 +235,21 @@ def _published_session(make_user):
     trainer = make_user(Role.TRAINER, email="trainer@example.org", first_name="Ömer").person
     day = local_today() + timedelta(days=10)
     venue = Venue(name="Birlik Eğitim Salonu", city="Konya", capacity=50)
-    course = Course(code="KVKK-101", title="KVKK", category=Category(name="KVKK"),
-                    is_published=True)
-    session = Session(course=course, venue=venue, city="Konya", capacity=30, seats_taken=1,
-                      starts_on=day, ends_on=day, status=SessionStatus.PUBLISHED,
-                      meetings=[Meeting(day=day, starts_at=time(9), ends_at=time(12))],
-                      trainers=[trainer])
+    course = Course(
+        code="KVKK-101", title="KVKK", category=Category(name="KVKK"), is_published=True
+    )
+    session = Session(
+        course=course,
+        venue=venue,
+        city="Konya",
+        capacity=30,
+        seats_taken=1,
+        starts_on=day,
+        ends_on=day,
+        status=SessionStatus.PUBLISHED,
+        meetings=[Meeting(day=day, starts_at=time(9), ends_at=time(12))],
+        trainers=[trainer],
+    )
     db.session.add(session)
     db.session.commit()
     return session
@@ -254,7 +283,11 @@ def test_every_url_for_every_role(app, client, make_user, url_args, role):
         expected = EXPECTED[rule.endpoint][role]
         if response.status_code != expected:
             failures.append(f"{method} {url}: {response.status_code}, expected {expected}")
-        elif role == "guest" and expected == 302 and EXPECTED[rule.endpoint]["admin"] != 302 \
-                and EXPECTED[rule.endpoint]["participant"] != 302:
+        elif (
+            role == "guest"
+            and expected == 302
+            and EXPECTED[rule.endpoint]["admin"] != 302
+            and EXPECTED[rule.endpoint]["participant"] != 302
+        ):
             assert "/login" in response.headers["Location"], url
     assert failures == []

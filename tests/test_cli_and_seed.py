@@ -15,16 +15,28 @@ def test_seed_has_konya_and_its_31_districts_spelled_right(runner):
     assert len(KONYA_DISTRICTS) == 31 and len(set(KONYA_DISTRICTS)) == 31
     assert names == set(KONYA_DISTRICTS) | {"Konya Büyükşehir"}
     assert {"Hadım", "Höyük", "Yalıhöyük"}.isdisjoint(names)
-    metropolitan = db.session.scalar(select(Municipality).where(Municipality.name == "Konya Büyükşehir"))
+    metropolitan = db.session.scalar(
+        select(Municipality).where(Municipality.name == "Konya Büyükşehir")
+    )
     assert metropolitan.kind == MunicipalityKind.METROPOLITAN
     assert any("Dairesi Başkanlığı" in u.name for u in metropolitan.units)
 
 
 def test_municipalities_sort_in_turkish_order_in_the_database(app):
     names = [m.name for m in member_municipalities()]
-    assert names.index("Cihanbeyli") < names.index("Çeltik") < names.index("Çumra") < names.index("Derbent")
+    assert (
+        names.index("Cihanbeyli")
+        < names.index("Çeltik")
+        < names.index("Çumra")
+        < names.index("Derbent")
+    )
     assert names.index("Hüyük") < names.index("Ilgın") < names.index("Kadınhanı")
-    assert names.index("Sarayönü") < names.index("Selçuklu") < names.index("Seydişehir") < names.index("Taşkent")
+    assert (
+        names.index("Sarayönü")
+        < names.index("Selçuklu")
+        < names.index("Seydişehir")
+        < names.index("Taşkent")
+    )
 
 
 def test_demo_is_idempotent_and_realistic(runner):
@@ -34,7 +46,10 @@ def test_demo_is_idempotent_and_realistic(runner):
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
     assert db.session.scalar(select(func.count(User.id))) == count
-    assert "admin@kbb-demo.example.org" in second.output and "katilimci@kbb-demo.example.org" in second.output
+    assert (
+        "admin@kbb-demo.example.org" in second.output
+        and "katilimci@kbb-demo.example.org" in second.output
+    )
     people = db.session.scalars(select(Person).where(Person.tckn_encrypted.is_not(None))).all()
     assert len(people) > 100
     assert all(is_valid_tckn(p.reveal_tckn()) for p in people)
@@ -44,13 +59,35 @@ def test_demo_is_idempotent_and_realistic(runner):
 
 
 def test_create_admin(runner):
-    result = runner.invoke(args=["create-admin", "--email", "root@example.org", "--first-name", "Deniz",
-                                 "--last-name", "Ak", "--password", "Yonetici.2026"])
+    result = runner.invoke(
+        args=[
+            "create-admin",
+            "--email",
+            "root@example.org",
+            "--first-name",
+            "Deniz",
+            "--last-name",
+            "Ak",
+            "--password",
+            "Yonetici.2026",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "root@example.org"))
     assert user.has_role(Role.ADMIN)
-    result = runner.invoke(args=["create-admin", "--email", "root@example.org", "--first-name", "D",
-                                 "--last-name", "A", "--password", "Yonetici.2026"])
+    result = runner.invoke(
+        args=[
+            "create-admin",
+            "--email",
+            "root@example.org",
+            "--first-name",
+            "D",
+            "--last-name",
+            "A",
+            "--password",
+            "Yonetici.2026",
+        ]
+    )
     assert result.exit_code != 0 and "zaten var" in result.output
 
 
@@ -66,16 +103,26 @@ def test_demo_logins_work_through_the_login_form(runner, client):
 
 def test_demo_shows_every_flow_with_real_data(runner):
     from training_app.attendance.models import Completion
-    from training_app.enrollment.models import Registration, RegistrationStatus as S
+    from training_app.enrollment.models import Registration
+    from training_app.enrollment.models import RegistrationStatus as S
 
     runner.invoke(args=["demo"])
     statuses = set(db.session.scalars(select(Registration.status)))
     assert {S.PENDING_APPROVAL, S.CONFIRMED, S.WAITLISTED, S.COMPLETED} <= statuses
-    ilgin = db.session.scalar(select(User).where(User.email == "koordinator.ilgin@kbb-demo.example.org"))
-    selcuklu = db.session.scalar(select(User).where(User.email == "koordinator.selcuklu@kbb-demo.example.org"))
-    pending_municipalities = set(db.session.scalars(
-        select(Registration.municipality_id).where(Registration.status == S.PENDING_APPROVAL)))
-    assert pending_municipalities & (ilgin.coordinated_municipality_ids | selcuklu.coordinated_municipality_ids)
+    ilgin = db.session.scalar(
+        select(User).where(User.email == "koordinator.ilgin@kbb-demo.example.org")
+    )
+    selcuklu = db.session.scalar(
+        select(User).where(User.email == "koordinator.selcuklu@kbb-demo.example.org")
+    )
+    pending_municipalities = set(
+        db.session.scalars(
+            select(Registration.municipality_id).where(Registration.status == S.PENDING_APPROVAL)
+        )
+    )
+    assert pending_municipalities & (
+        ilgin.coordinated_municipality_ids | selcuklu.coordinated_municipality_ids
+    )
     assert db.session.scalar(select(func.count(Completion.id))) > 0
     count = db.session.scalar(select(func.count(Registration.id)))
     runner.invoke(args=["demo"])

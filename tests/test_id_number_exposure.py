@@ -3,10 +3,9 @@
 import io
 import logging
 
+from flask import url_for
 from openpyxl import load_workbook
 from pypdf import PdfReader
-
-from flask import url_for
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, login, municipality, next_tckn
@@ -36,12 +35,20 @@ def test_id_numbers_never_leak(app, client, make_user, caplog):
     coordinator = make_user(Role.COORDINATOR, email="c@example.org")
     # Registration of a second person, through the form, with a fresh ID number.
     registered_tckn = next_tckn()
-    client.post("/register", data={
-        "first_name": "Gül", "last_name": "Şen", "tckn": registered_tckn,
-        "municipality_id": str(municipality("Selçuklu").id), "position": "staff",
-        "email": "gul@example.org", "password": "Guclu.Parola.42",
-        "password_confirm": "Guclu.Parola.42", "privacy_acknowledged": "y",
-    })
+    client.post(
+        "/register",
+        data={
+            "first_name": "Gül",
+            "last_name": "Şen",
+            "tckn": registered_tckn,
+            "municipality_id": str(municipality("Selçuklu").id),
+            "position": "staff",
+            "email": "gul@example.org",
+            "password": "Guclu.Parola.42",
+            "password_confirm": "Guclu.Parola.42",
+            "privacy_acknowledged": "y",
+        },
+    )
     client.post("/logout")
     secrets = {participant_tckn, registered_tckn}
     args = make_url_args(make_user)
@@ -54,7 +61,11 @@ def test_id_numbers_never_leak(app, client, make_user, caplog):
             with app.test_request_context():
                 url = url_for(rule.endpoint, **{a: args[a] for a in rule.arguments})
             page = visible_text(client.get(url))
-            visible = {participant_tckn} if (user is participant and rule.endpoint == "accounts.profile") else set()
+            visible = (
+                {participant_tckn}
+                if (user is participant and rule.endpoint == "accounts.profile")
+                else set()
+            )
             for secret in secrets - visible:
                 assert secret not in page, f"ID number shown on {url} to {user.email}"
         client.post("/logout")

@@ -14,7 +14,7 @@ from training_app.extensions import db
 
 @pytest.fixture
 def migration_database_url(tmp_path):
-    """An empty database of the kind under test: a temporary SQLite file or a fresh PostgreSQL schema."""
+    """An empty database of the kind under test: a SQLite file or a fresh PostgreSQL schema."""
     if not USING_POSTGRES:
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
         return

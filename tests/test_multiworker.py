@@ -42,12 +42,28 @@ def workers_database(tmp_path):
 def test_two_hundred_applications_through_four_workers(workers_database):
     session_id = _prepare(workers_database, PEOPLE, SEATS)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": workers_database, "MAIL_WORKER": "off",
-           "LOGIN_RATE_LIMIT": "100000 per minute", "SECRET_KEY": "multi-worker-test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": workers_database,
+        "MAIL_WORKER": "off",
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "SECRET_KEY": "multi-worker-test",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "training_app:create_app()"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "training_app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     statuses: list[int] = []
     try:
@@ -56,9 +72,15 @@ def test_two_hundred_applications_through_four_workers(workers_database):
         for n in range(PEOPLE):
             client = Client(port)
             _status, page = client.request("GET", "/login")
-            client.request("POST", "/login", {"csrf_token": TOKEN.search(page).group(1),
-                                              "email": f"bench{n}@example.org",
-                                              "password": PASSWORD})
+            client.request(
+                "POST",
+                "/login",
+                {
+                    "csrf_token": TOKEN.search(page).group(1),
+                    "email": f"bench{n}@example.org",
+                    "password": PASSWORD,
+                },
+            )
             _status, page = client.request("GET", f"/catalogue/sessions/{session_id}")
             clients.append((client, TOKEN.search(page).group(1)))
         barrier = threading.Barrier(PEOPLE)
@@ -66,8 +88,9 @@ def test_two_hundred_applications_through_four_workers(workers_database):
 
         def apply(client, token):
             barrier.wait(timeout=60)
-            status, _text = client.request("POST", f"/sessions/{session_id}/apply",
-                                           {"csrf_token": token})
+            status, _text = client.request(
+                "POST", f"/sessions/{session_id}/apply", {"csrf_token": token}
+            )
             with lock:
                 statuses.append(status)
 

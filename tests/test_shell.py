@@ -75,7 +75,11 @@ def test_language_choice_is_remembered_on_the_account(app, make_user):
 
 
 def test_english_browser_gets_english_and_others_turkish(client):
-    page = client.get("/privacy", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    page = client.get("/privacy", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(
+        as_text=True
+    )
     assert '<html lang="en">' in page
-    page = client.get("/privacy", headers={"Accept-Language": "de-DE,en;q=0.5"}).get_data(as_text=True)
+    page = client.get("/privacy", headers={"Accept-Language": "de-DE,en;q=0.5"}).get_data(
+        as_text=True
+    )
     assert '<html lang="tr">' in page

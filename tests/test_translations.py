@@ -19,9 +19,13 @@ METHODS = [
 def _source_messages() -> set[str]:
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords=KEYWORDS,
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.do"},
-                     "templates/**.txt": {"extensions": "jinja2.ext.do"}},
+        str(ROOT),
+        METHODS,
+        keywords=KEYWORDS,
+        options_map={
+            "templates/**.html": {"extensions": "jinja2.ext.do"},
+            "templates/**.txt": {"extensions": "jinja2.ext.do"},
+        },
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found
@@ -37,7 +41,9 @@ def test_every_message_has_a_turkish_translation():
     translated = {
         (m.id if isinstance(m.id, str) else m.id[0])
         for m in catalogue
-        if m.id and m.string and (all(m.string) if isinstance(m.string, tuple) else True)
+        if m.id
+        and m.string
+        and (all(m.string) if isinstance(m.string, tuple) else True)
         and not m.fuzzy
     }
     missing = sorted(_source_messages() - translated)

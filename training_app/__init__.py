@@ -79,8 +79,13 @@ def _select_locale():
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_project_dir() / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(_project_dir() / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
@@ -132,8 +137,18 @@ def _register_blueprints(app: Flask) -> None:
     from .municipalities.views import bp as municipalities_bp
 
     # Public blueprints first: the access test walks rules in this order.
-    for bp in (core_bp, accounts_bp, municipalities_bp, catalog_bp, api_bp, enrollment_bp,
-               attendance_bp, certificates_bp, admin_bp, admin_catalog_bp):
+    for bp in (
+        core_bp,
+        accounts_bp,
+        municipalities_bp,
+        catalog_bp,
+        api_bp,
+        enrollment_bp,
+        attendance_bp,
+        certificates_bp,
+        admin_bp,
+        admin_catalog_bp,
+    ):
         app.register_blueprint(bp)
     connect_signals()
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
@@ -153,7 +168,8 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_e):
         return render_error(
-            400, _("The form has expired"),
+            400,
+            _("The form has expired"),
             _("The page was open too long or was sent twice. Go back, reload and try again."),
         )
 
@@ -163,8 +179,9 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_e):
-        return render_error(404, _("Page not found"),
-                            _("The page you are looking for does not exist or has moved."))
+        return render_error(
+            404, _("Page not found"), _("The page you are looking for does not exist or has moved.")
+        )
 
     @app.errorhandler(405)
     def method_not_allowed(_e):
@@ -177,16 +194,22 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(_e):
         return render_error(
-            429, _("Too many attempts"),
+            429,
+            _("Too many attempts"),
             _("You have tried too many times in a short time. Wait a minute and try again."),
         )
 
     @app.errorhandler(500)
     def server_error(_e):
         db.session.rollback()
-        return render_error(500, _("Something went wrong"),
-                            _("An unexpected error occurred. The training office has been "
-                              "notified; please try again later."))
+        return render_error(
+            500,
+            _("Something went wrong"),
+            _(
+                "An unexpected error occurred. The training office has been "
+                "notified; please try again later."
+            ),
+        )
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -214,8 +237,13 @@ def _register_request_hooks(app: Flask) -> None:
 
     from .accounts.services import needs_privacy_acknowledgement
 
-    exempt = {"accounts.acknowledge_privacy", "accounts.logout", "accounts.privacy_notice",
-              "core.set_language", "static"}
+    exempt = {
+        "accounts.acknowledge_privacy",
+        "accounts.logout",
+        "accounts.privacy_notice",
+        "core.set_language",
+        "static",
+    }
 
     @app.before_request
     def require_current_privacy_notice():

@@ -16,7 +16,9 @@ def register_cli(app: Flask) -> None:
         added = seed_member_municipalities()
         created = ensure_privacy_notice()
         db.session.commit()
-        click.echo(f"Municipalities added: {added}; privacy notice created: {'yes' if created else 'no'}")
+        click.echo(
+            f"Municipalities added: {added}; privacy notice created: {'yes' if created else 'no'}"
+        )
 
     @app.cli.command("demo")
     def demo_command():
@@ -26,7 +28,7 @@ def register_cli(app: Flask) -> None:
         counts = load_demo_data()
         db.session.commit()
         click.echo(f"Demo data: {counts}")
-        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, email in DEMO_LOGINS:
             click.echo(f"  {role:<12} {email}")
 
@@ -42,8 +44,9 @@ def register_cli(app: Flask) -> None:
         from .core.errors import DomainError
 
         try:
-            user = create_staff_user(email, first_name, last_name, Role.ADMIN, by=None,
-                                     password=password)
+            user = create_staff_user(
+                email, first_name, last_name, Role.ADMIN, by=None, password=password
+            )
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from error
@@ -51,8 +54,12 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Administrator created: {user.email}")
 
     @app.cli.command("reminders")
-    @click.option("--days", default=3, show_default=True,
-                  help="Remind people of sessions starting within this many days.")
+    @click.option(
+        "--days",
+        default=3,
+        show_default=True,
+        help="Remind people of sessions starting within this many days.",
+    )
     def reminders_command(days):
         """Queue reminder mails before first meetings; running it twice sends nothing twice."""
         from .enrollment.services import send_reminders

@@ -9,7 +9,7 @@ import random
 
 from sqlalchemy import delete, func, select
 
-from .accounts.models import Person, Role, User
+from .accounts.models import Person, User
 from .attendance import services as attendance
 from .attendance.models import AttendanceStatus
 from .catalog.models import Session, SessionStatus
@@ -22,9 +22,14 @@ from .extensions import db
 
 
 def _participants(demo_domain: str) -> list[Person]:
-    return list(db.session.scalars(
-        select(Person).join(User, User.id == Person.user_id)
-        .where(User.email.like(f"katilimci%@{demo_domain}")).order_by(Person.id)))
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(User, User.id == Person.user_id)
+            .where(User.email.like(f"katilimci%@{demo_domain}"))
+            .order_by(Person.id)
+        )
+    )
 
 
 def _enrol(person, session, by, rng) -> Registration | None:
@@ -41,8 +46,9 @@ def load_demo_activity(demo_domain: str) -> dict:
     first_outbox_id = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
     admin = db.session.scalar(select(User).where(User.email == f"admin@{demo_domain}"))
     people = _participants(demo_domain)
-    main = db.session.scalar(select(Person).join(User).where(
-        User.email == f"katilimci@{demo_domain}"))
+    main = db.session.scalar(
+        select(Person).join(User).where(User.email == f"katilimci@{demo_domain}")
+    )
     today = local_today()
     sessions = list(db.session.scalars(select(Session).order_by(Session.starts_on, Session.id)))
     past = [s for s in sessions if s.status == SessionStatus.COMPLETED]
@@ -52,17 +58,23 @@ def load_demo_activity(demo_domain: str) -> dict:
     # Past sessions: registrations, attendance taken at every meeting, then closed.
     for session in past[:6]:
         session.status = SessionStatus.PUBLISHED  # reopened only to run the real services
-        group = [p for p in rng.sample(people, min(len(people), 14))
-                 if session.course.is_open_to(p.position)][:12]
+        group = [
+            p
+            for p in rng.sample(people, min(len(people), 14))
+            if session.course.is_open_to(p.position)
+        ][:12]
         if session is past[0] and session.course.is_open_to(main.position):
             group.append(main)
         registrations = []
         for person in group:
             # Registered by the office back then: the enrolment rules of today do not apply.
-            registration = Registration(session=session, person=person,
-                                        municipality_id=person.municipality_id,
-                                        position=person.position,
-                                        status=RegistrationStatus.REQUESTED)
+            registration = Registration(
+                session=session,
+                person=person,
+                municipality_id=person.municipality_id,
+                position=person.position,
+                status=RegistrationStatus.REQUESTED,
+            )
             registration.events.append(enrollment._first_event(admin))
             registration.move_to(RegistrationStatus.CONFIRMED, admin)
             db.session.add(registration)
@@ -76,7 +88,8 @@ def load_demo_activity(demo_domain: str) -> dict:
                     marks[registration.id] = attendance.MarkInput(AttendanceStatus.PRESENT)
                 elif roll < 0.95:
                     marks[registration.id] = attendance.MarkInput(
-                        AttendanceStatus.LATE, max(0, meeting.minutes - 45))
+                        AttendanceStatus.LATE, max(0, meeting.minutes - 45)
+                    )
                 elif roll < 0.98:
                     marks[registration.id] = attendance.MarkInput(AttendanceStatus.EXCUSED)
                 else:
@@ -84,14 +97,19 @@ def load_demo_activity(demo_domain: str) -> dict:
             attendance.record_marks(meeting, marks, admin)
         scores = {r.id: float(rng.randint(55, 98)) for r in registrations}
         session.seats_taken = len(registrations)
-        attendance.close_session(session, scores if session.course.has_exam else {}, admin,
-                                 today=today)
+        attendance.close_session(
+            session, scores if session.course.has_exam else {}, admin, today=today
+        )
         added += len(registrations)
 
     # Upcoming sessions: some applications for each, one session full with a waiting list.
-    coordinators = {m_id: u for u in db.session.scalars(
-        select(User).where(User.email.like(f"koordinator%@{demo_domain}")))
-        for m_id in u.coordinated_municipality_ids}
+    coordinators = {
+        m_id: u
+        for u in db.session.scalars(
+            select(User).where(User.email.like(f"koordinator%@{demo_domain}"))
+        )
+        for m_id in u.coordinated_municipality_ids
+    }
     for index, session in enumerate(upcoming[:10]):
         if index == 0:
             session.capacity = min(session.capacity, 8)

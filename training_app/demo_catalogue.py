@@ -47,58 +47,326 @@ VENUES = (
     ("Ereğli Belediyesi Toplantı Salonu", "Ereğli", "Konya", "Türkiye", 50),
     ("Beyşehir Göl Kıyısı Eğitim Tesisi", "Beyşehir", "Konya", "Türkiye", 40),
     ("Birlik Yangın Tatbikat Alanı", "Karatay", "Konya", "Türkiye", 25),
-    ("Avrupa Konseyi Yerel ve Bölgesel Yönetimler Kongresi", "Avenue de l'Europe",
-     "Strazburg", "Fransa", 30),
+    (
+        "Avrupa Konseyi Yerel ve Bölgesel Yönetimler Kongresi",
+        "Avenue de l'Europe",
+        "Strazburg",
+        "Fransa",
+        30,
+    ),
 )
 
 #: code, title, category index, kind, delivery, hours, audience, document, exam pass mark,
 #: trainer (demo e-mail prefix), venue index (None: online), sessions as day offsets from today.
 COURSES = (
-    ("İMR-101", "3194 Sayılı İmar Kanunu ve Planlı Alanlar İmar Yönetmeliği", 0, "course",
-     "classroom", 12, {P.UNIT_HEAD, P.STAFF}, "attendance", None, "egitmen2", 0, (-75, 12, 70)),
-    ("İMR-102", "Yapı Ruhsatı ve İskân Süreçleri", 0, "course", "classroom", 6,
-     {P.UNIT_HEAD, P.STAFF}, "attendance", None, "egitmen2", 2, (-40, 33)),
-    ("İMR-201", "6306 Sayılı Kanun ve Kentsel Dönüşüm Uygulamaları", 0, "seminar", "hybrid", 3,
-     set(), "attendance", None, "egitmen2", 1, (19, 95)),
-    ("İHL-101", "4734 Sayılı Kamu İhale Kanunu Temel Eğitimi", 1, "course", "classroom", 18,
-     {P.UNIT_HEAD, P.STAFF}, "achievement", 70, "egitmen", 0, (-110, -1, 48)),
-    ("İHL-102", "Doğrudan Temin ve EKAP Uygulamaları", 1, "course", "online", 6,
-     {P.UNIT_HEAD, P.STAFF}, "attendance", None, "egitmen", None, (9, 61)),
-    ("İHL-201", "4735 Sayılı Kanun: Sözleşme Yönetimi ve Hakediş", 1, "course", "classroom", 6,
-     {P.UNIT_HEAD, P.STAFF}, "attendance", None, "egitmen", 3, (26,)),
-    ("MAL-101", "Mahalli İdareler Bütçe ve Muhasebe Yönetmeliği", 2, "course", "classroom", 12,
-     {P.UNIT_HEAD, P.STAFF}, "attendance", None, "egitmen", 0, (-20, 40)),
-    ("MAL-102", "Taşınır Mal Yönetmeliği Uygulamaları", 2, "course", "classroom", 6,
-     {P.STAFF}, "attendance", None, "egitmen", 4, (54,)),
-    ("MAL-201", "Stratejik Plan ve Performans Programı Hazırlama", 2, "seminar", "classroom", 6,
-     {P.MAYOR, P.DEPUTY_MAYOR, P.UNIT_HEAD}, "attendance", None, "egitmen", 1, (-150, 82)),
-    ("KVK-101", "Belediyelerde Kişisel Verilerin Korunması", 3, "seminar", "online", 3,
-     set(), "attendance", None, "egitmen", None, (-30, 5, 36)),
-    ("KVK-102", "VERBİS Kaydı ve Aydınlatma Yükümlülüğü", 3, "course", "hybrid", 6,
-     {P.UNIT_HEAD, P.STAFF}, "attendance", None, "egitmen", 0, (68,)),
-    ("PRT-101", "Resmî Yazışma Kuralları ve Devlet Protokolü", 4, "course", "classroom", 6,
-     {P.UNIT_HEAD, P.STAFF}, "attendance", None, "egitmen2", 3, (-55, 29)),
-    ("PRT-102", "Kriz İletişimi ve Sosyal Medya Yönetimi", 4, "seminar", "classroom", 3,
-     {P.MAYOR, P.DEPUTY_MAYOR, P.UNIT_HEAD}, "attendance", None, "egitmen2", 1, (15,)),
-    ("YNG-101", "Temel Yangın Güvenliği ve Söndürme Eğitimi", 5, "course", "classroom", 6,
-     set(), "attendance", None, "egitmen3", 5, (-12, 0, 44)),
-    ("YNG-102", "Temel İlk Yardım Eğitimi", 5, "course", "classroom", 18,
-     {P.UNIT_HEAD, P.STAFF}, "achievement", 70, "egitmen3", 4, (-90, 23, 110)),
-    ("AFT-101", "Afet ve Acil Durum Planlaması", 6, "course", "classroom", 12,
-     set(), "attendance", None, "egitmen3", 2, (-66, 37)),
-    ("AFT-102", "Deprem Sonrası Hızlı Bina Hasar Tespiti", 6, "course", "classroom", 12,
-     {P.UNIT_HEAD, P.STAFF}, "attendance", None, "egitmen3", 3, (58,)),
-    ("ZBT-101", "Zabıta Mevzuatı ve Kabahatler Kanunu Uygulamaları", 7, "course", "classroom",
-     12, {P.UNIT_HEAD, P.STAFF}, "attendance", None, "egitmen2", 0, (-45, 47)),
-    ("ZBT-102", "Zabıta Personeli için İletişim ve Çatışma Yönetimi", 7, "course", "classroom",
-     6, {P.STAFF}, "attendance", None, "egitmen3", 2, (75,)),
-    ("YRD-101", "Belediye Meclisi Çalışma Usul ve Esasları", 8, "seminar", "classroom", 3,
-     ELECTED, "attendance", None, "egitmen", 1, (-25, 66)),
-    ("YRD-102", "Katılımcı Yerel Yönetim ve Kent Konseyleri", 8, "seminar", "online", 3,
-     set(), "attendance", None, "egitmen2", None, (31,)),
-    ("YRD-201", "Avrupa'da Yerel Yönetimler: Strazburg Çalışma Ziyareti", 8, "seminar",
-     "classroom", 12, {P.MAYOR, P.DEPUTY_MAYOR, P.COUNCIL_MEMBER}, "attendance", None,
-     "egitmen", 6, (120,)),
+    (
+        "İMR-101",
+        "3194 Sayılı İmar Kanunu ve Planlı Alanlar İmar Yönetmeliği",
+        0,
+        "course",
+        "classroom",
+        12,
+        {P.UNIT_HEAD, P.STAFF},
+        "attendance",
+        None,
+        "egitmen2",
+        0,
+        (-75, 12, 70),
+    ),
+    (
+        "İMR-102",
+        "Yapı Ruhsatı ve İskân Süreçleri",
+        0,
+        "course",
+        "classroom",
+        6,
+        {P.UNIT_HEAD, P.STAFF},
+        "attendance",
+        None,
+        "egitmen2",
+        2,
+        (-40, 33),
+    ),
+    (
+        "İMR-201",
+        "6306 Sayılı Kanun ve Kentsel Dönüşüm Uygulamaları",
+        0,
+        "seminar",
+        "hybrid",
+        3,
+        set(),
+        "attendance",
+        None,
+        "egitmen2",
+        1,
+        (19, 95),
+    ),
+    (
+        "İHL-101",
+        "4734 Sayılı Kamu İhale Kanunu Temel Eğitimi",
+        1,
+        "course",
+        "classroom",
+        18,
+        {P.UNIT_HEAD, P.STAFF},
+        "achievement",
+        70,
+        "egitmen",
+        0,
+        (-110, -1, 48),
+    ),
+    (
+        "İHL-102",
+        "Doğrudan Temin ve EKAP Uygulamaları",
+        1,
+        "course",
+        "online",
+        6,
+        {P.UNIT_HEAD, P.STAFF},
+        "attendance",
+        None,
+        "egitmen",
+        None,
+        (9, 61),
+    ),
+    (
+        "İHL-201",
+        "4735 Sayılı Kanun: Sözleşme Yönetimi ve Hakediş",
+        1,
+        "course",
+        "classroom",
+        6,
+        {P.UNIT_HEAD, P.STAFF},
+        "attendance",
+        None,
+        "egitmen",
+        3,
+        (26,),
+    ),
+    (
+        "MAL-101",
+        "Mahalli İdareler Bütçe ve Muhasebe Yönetmeliği",
+        2,
+        "course",
+        "classroom",
+        12,
+        {P.UNIT_HEAD, P.STAFF},
+        "attendance",
+        None,
+        "egitmen",
+        0,
+        (-20, 40),
+    ),
+    (
+        "MAL-102",
+        "Taşınır Mal Yönetmeliği Uygulamaları",
+        2,
+        "course",
+        "classroom",
+        6,
+        {P.STAFF},
+        "attendance",
+        None,
+        "egitmen",
+        4,
+        (54,),
+    ),
+    (
+        "MAL-201",
+        "Stratejik Plan ve Performans Programı Hazırlama",
+        2,
+        "seminar",
+        "classroom",
+        6,
+        {P.MAYOR, P.DEPUTY_MAYOR, P.UNIT_HEAD},
+        "attendance",
+        None,
+        "egitmen",
+        1,
+        (-150, 82),
+    ),
+    (
+        "KVK-101",
+        "Belediyelerde Kişisel Verilerin Korunması",
+        3,
+        "seminar",
+        "online",
+        3,
+        set(),
+        "attendance",
+        None,
+        "egitmen",
+        None,
+        (-30, 5, 36),
+    ),
+    (
+        "KVK-102",
+        "VERBİS Kaydı ve Aydınlatma Yükümlülüğü",
+        3,
+        "course",
+        "hybrid",
+        6,
+        {P.UNIT_HEAD, P.STAFF},
+        "attendance",
+        None,
+        "egitmen",
+        0,
+        (68,),
+    ),
+    (
+        "PRT-101",
+        "Resmî Yazışma Kuralları ve Devlet Protokolü",
+        4,
+        "course",
+        "classroom",
+        6,
+        {P.UNIT_HEAD, P.STAFF},
+        "attendance",
+        None,
+        "egitmen2",
+        3,
+        (-55, 29),
+    ),
+    (
+        "PRT-102",
+        "Kriz İletişimi ve Sosyal Medya Yönetimi",
+        4,
+        "seminar",
+        "classroom",
+        3,
+        {P.MAYOR, P.DEPUTY_MAYOR, P.UNIT_HEAD},
+        "attendance",
+        None,
+        "egitmen2",
+        1,
+        (15,),
+    ),
+    (
+        "YNG-101",
+        "Temel Yangın Güvenliği ve Söndürme Eğitimi",
+        5,
+        "course",
+        "classroom",
+        6,
+        set(),
+        "attendance",
+        None,
+        "egitmen3",
+        5,
+        (-12, 0, 44),
+    ),
+    (
+        "YNG-102",
+        "Temel İlk Yardım Eğitimi",
+        5,
+        "course",
+        "classroom",
+        18,
+        {P.UNIT_HEAD, P.STAFF},
+        "achievement",
+        70,
+        "egitmen3",
+        4,
+        (-90, 23, 110),
+    ),
+    (
+        "AFT-101",
+        "Afet ve Acil Durum Planlaması",
+        6,
+        "course",
+        "classroom",
+        12,
+        set(),
+        "attendance",
+        None,
+        "egitmen3",
+        2,
+        (-66, 37),
+    ),
+    (
+        "AFT-102",
+        "Deprem Sonrası Hızlı Bina Hasar Tespiti",
+        6,
+        "course",
+        "classroom",
+        12,
+        {P.UNIT_HEAD, P.STAFF},
+        "attendance",
+        None,
+        "egitmen3",
+        3,
+        (58,),
+    ),
+    (
+        "ZBT-101",
+        "Zabıta Mevzuatı ve Kabahatler Kanunu Uygulamaları",
+        7,
+        "course",
+        "classroom",
+        12,
+        {P.UNIT_HEAD, P.STAFF},
+        "attendance",
+        None,
+        "egitmen2",
+        0,
+        (-45, 47),
+    ),
+    (
+        "ZBT-102",
+        "Zabıta Personeli için İletişim ve Çatışma Yönetimi",
+        7,
+        "course",
+        "classroom",
+        6,
+        {P.STAFF},
+        "attendance",
+        None,
+        "egitmen3",
+        2,
+        (75,),
+    ),
+    (
+        "YRD-101",
+        "Belediye Meclisi Çalışma Usul ve Esasları",
+        8,
+        "seminar",
+        "classroom",
+        3,
+        ELECTED,
+        "attendance",
+        None,
+        "egitmen",
+        1,
+        (-25, 66),
+    ),
+    (
+        "YRD-102",
+        "Katılımcı Yerel Yönetim ve Kent Konseyleri",
+        8,
+        "seminar",
+        "online",
+        3,
+        set(),
+        "attendance",
+        None,
+        "egitmen2",
+        None,
+        (31,),
+    ),
+    (
+        "YRD-201",
+        "Avrupa'da Yerel Yönetimler: Strazburg Çalışma Ziyareti",
+        8,
+        "seminar",
+        "classroom",
+        12,
+        {P.MAYOR, P.DEPUTY_MAYOR, P.COUNCIL_MEMBER},
+        "attendance",
+        None,
+        "egitmen",
+        6,
+        (120,),
+    ),
 )
 
 DESCRIPTIONS = {
@@ -123,18 +391,17 @@ def _weekday_start(day: date, days: int) -> date:
 
 def _meetings_for(hours: int, start: date) -> list[Meeting]:
     if hours <= 3:
-        return [Meeting(day=start, starts_at=time(10), ends_at=time(10 + hours),
-                        topic=None)]
+        return [Meeting(day=start, starts_at=time(10), ends_at=time(10 + hours), topic=None)]
     meetings, left, day = [], hours, start
     while left > 0:
         morning = min(left, 3)
-        meetings.append(Meeting(day=day, starts_at=time(9, 30),
-                                ends_at=time(9 + morning, 30)))
+        meetings.append(Meeting(day=day, starts_at=time(9, 30), ends_at=time(9 + morning, 30)))
         left -= morning
         if left > 0:
             afternoon = min(left, 3)
-            meetings.append(Meeting(day=day, starts_at=time(13, 30),
-                                    ends_at=time(13 + afternoon, 30)))
+            meetings.append(
+                Meeting(day=day, starts_at=time(13, 30), ends_at=time(13 + afternoon, 30))
+            )
             left -= afternoon
         day += timedelta(days=1)
     return meetings
@@ -151,8 +418,9 @@ def load_demo_catalogue(demo_domain: str) -> dict:
     venues = {v.name: v for v in db.session.scalars(select(Venue))}
     for name, address, city, country, capacity in VENUES:
         if name not in venues:
-            venues[name] = Venue(name=name, address=address, city=city, country=country,
-                                 capacity=capacity)
+            venues[name] = Venue(
+                name=name, address=address, city=city, country=country, capacity=capacity
+            )
             db.session.add(venues[name])
     trainer_users = db.session.scalars(
         select(User).where(User.email.like(f"egitmen%@{demo_domain}"))
@@ -161,18 +429,36 @@ def load_demo_catalogue(demo_domain: str) -> dict:
     existing = set(db.session.scalars(select(Course.code)))
     busy: set[tuple[int, date]] = set()
     courses_added = sessions_added = 0
-    for number, (code, title, category_index, kind, delivery, hours, audience, document,
-                 pass_mark, trainer_key, venue_index, offsets) in enumerate(COURSES):
+    for number, (
+        code,
+        title,
+        category_index,
+        kind,
+        delivery,
+        hours,
+        audience,
+        document,
+        pass_mark,
+        trainer_key,
+        venue_index,
+        offsets,
+    ) in enumerate(COURSES):
         if code in existing:
             continue
         course = Course(
-            code=code, title=title, category=categories[CATEGORIES[category_index][0]],
-            kind=CourseKind(kind), delivery=Delivery(delivery), total_minutes=hours * 60,
+            code=code,
+            title=title,
+            category=categories[CATEGORIES[category_index][0]],
+            kind=CourseKind(kind),
+            delivery=Delivery(delivery),
+            total_minutes=hours * 60,
             description=DESCRIPTIONS[category_index],
             objectives="Katılımcılar eğitimin sonunda ilgili mevzuatı ve uygulamayı "
-                       "kendi birimlerinde kullanabilecek düzeye gelir.",
-            document_kind=DocumentKind(document), has_exam=pass_mark is not None,
-            pass_mark=pass_mark, document_called_certificate=code == "YNG-102",
+            "kendi birimlerinde kullanabilecek düzeye gelir.",
+            document_kind=DocumentKind(document),
+            has_exam=pass_mark is not None,
+            pass_mark=pass_mark,
+            document_called_certificate=code == "YNG-102",
             is_published=True,
         )
         course.target_positions = audience
@@ -185,8 +471,9 @@ def load_demo_catalogue(demo_domain: str) -> dict:
             start = _weekday_start(today + timedelta(days=offset), days)
             if offset <= 0 <= offset + days:  # a session running today
                 start = today if today.weekday() < 5 else start
-            while trainer is not None and any((trainer.id, start + timedelta(d)) in busy
-                                              for d in range(days)):
+            while trainer is not None and any(
+                (trainer.id, start + timedelta(d)) in busy for d in range(days)
+            ):
                 start = _weekday_start(start + timedelta(days=1), days)
             meetings = _meetings_for(hours, start)
             ends_on = meetings[-1].day
@@ -198,34 +485,44 @@ def load_demo_catalogue(demo_domain: str) -> dict:
                 status = SessionStatus.DRAFT
             venue_row = venues[venue[0]] if venue else None
             session = Session(
-                course=course, status=status, starts_on=start, ends_on=ends_on,
-                venue=venue_row, city=venue_row.city if venue_row else "Konya",
+                course=course,
+                status=status,
+                starts_on=start,
+                ends_on=ends_on,
+                venue=venue_row,
+                city=venue_row.city if venue_row else "Konya",
                 country=venue_row.country if venue_row else "Türkiye",
-                online_url="https://toplanti.kbb.local/" + code.lower() if venue is None
-                else None,
+                online_url="https://toplanti.kbb.local/" + code.lower() if venue is None else None,
                 capacity=min(venue_row.capacity, 40) if venue_row else 100,
                 municipality_quota=3 if venue_row and venue_row.capacity <= 40 else None,
-                enrolment_opens_at=local_to_utc(datetime.combine(start - timedelta(days=45),
-                                                                 time(9))),
-                enrolment_closes_at=local_to_utc(datetime.combine(start - timedelta(days=3),
-                                                                  time(17))),
-                cancellation_deadline=local_to_utc(datetime.combine(start - timedelta(days=2),
-                                                                    time(17))),
+                enrolment_opens_at=local_to_utc(
+                    datetime.combine(start - timedelta(days=45), time(9))
+                ),
+                enrolment_closes_at=local_to_utc(
+                    datetime.combine(start - timedelta(days=3), time(17))
+                ),
+                cancellation_deadline=local_to_utc(
+                    datetime.combine(start - timedelta(days=2), time(17))
+                ),
                 requires_approval=kind == "course",
-                meetings=meetings, trainers=[trainer] if trainer else [],
+                meetings=meetings,
+                trainers=[trainer] if trainer else [],
             )
             if status != SessionStatus.DRAFT:
-                session.published_at = local_to_utc(datetime.combine(
-                    start - timedelta(days=50), time(10)))
+                session.published_at = local_to_utc(
+                    datetime.combine(start - timedelta(days=50), time(10))
+                )
             db.session.add(session)
             sessions_added += 1
     # One cancelled session, so that the calendars and the catalogue show what that looks like.
     if courses_added:
         db.session.flush()
         candidate = db.session.scalar(
-            select(Session).join(Session.course)
+            select(Session)
+            .join(Session.course)
             .where(Course.code == "İMR-201", Session.status == SessionStatus.PUBLISHED)
-            .order_by(Session.starts_on.desc()).limit(1)
+            .order_by(Session.starts_on.desc())
+            .limit(1)
         )
         if candidate is not None:
             candidate.cancel("Eğitmenin rahatsızlığı nedeniyle ertelendi; yeni tarih duyurulacak.")

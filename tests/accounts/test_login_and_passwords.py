@@ -35,13 +35,17 @@ def test_email_is_case_insensitive(client, make_user):
 
 def test_remember_me_sets_a_persistent_cookie(client, make_user):
     user = make_user()
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
+    )
     assert any("remember_token" in h for h in response.headers.getlist("Set-Cookie"))
 
 
 def test_next_parameter_cannot_redirect_elsewhere(client, make_user):
     user = make_user()
-    response = client.post("/login?next=https://evil.example/", data={"email": user.email, "password": PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
     response = client.post("/logout")
     response = client.post("/login?next=/profile", data={"email": user.email, "password": PASSWORD})
@@ -64,7 +68,9 @@ def test_deactivated_account_cannot_log_in_and_loses_its_session(app, make_user)
     login(user_client, user.email)
     assert user_client.get("/profile").status_code == 200
     login(admin_client, admin.email)
-    response = admin_client.post(f"/admin/users/{user.id}/active", data={"active": "0"}, follow_redirects=True)
+    response = admin_client.post(
+        f"/admin/users/{user.id}/active", data={"active": "0"}, follow_redirects=True
+    )
     assert "Hesap devre dışı bırakıldı." in response.get_data(as_text=True)
     assert user_client.get("/profile").status_code == 302
     page = login(user_client, user.email).get_data(as_text=True)
@@ -73,20 +79,28 @@ def test_deactivated_account_cannot_log_in_and_loses_its_session(app, make_user)
 
 def _reset_link(recipient: str) -> str:
     message = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.recipient == recipient).order_by(OutboxMessage.id.desc())
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient == recipient)
+        .order_by(OutboxMessage.id.desc())
     ).first()
     return re.search(r"(/password/reset/\S+)", message.body_text).group(1)
 
 
 def test_password_reset_by_mail_is_single_use(client, make_user):
     user = make_user()
-    page = client.post("/password/forgot", data={"email": user.email}, follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/password/forgot", data={"email": user.email}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "yeni şifre belirleme bağlantısı gönderdik" in page
     link = _reset_link(user.email)
     assert client.get(link).status_code == 200
-    page = client.post(link, data={"password": "kisa", "password_confirm": "kisa"}).get_data(as_text=True)
+    page = client.post(link, data={"password": "kisa", "password_confirm": "kisa"}).get_data(
+        as_text=True
+    )
     assert "Şifre en az 10 karakter olmalıdır." in page
-    response = client.post(link, data={"password": "Yeni.Sifre.2026", "password_confirm": "Yeni.Sifre.2026"})
+    response = client.post(
+        link, data={"password": "Yeni.Sifre.2026", "password_confirm": "Yeni.Sifre.2026"}
+    )
     assert response.status_code == 302
     assert login(client, user.email, "Yeni.Sifre.2026").status_code == 302
     client.post("/logout")
@@ -104,9 +118,16 @@ def test_password_reset_link_expires(app, client, make_user):
 
 
 def test_unknown_email_gets_the_same_answer_and_no_mail(client):
-    page = client.post("/password/forgot", data={"email": "nobody@example.org"}, follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/password/forgot", data={"email": "nobody@example.org"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "yeni şifre belirleme bağlantısı gönderdik" in page
-    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "nobody@example.org")) is None
+    assert (
+        db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.recipient == "nobody@example.org")
+        )
+        is None
+    )
 
 
 def test_password_change_logs_out_other_sessions(app, make_user):
@@ -114,9 +135,15 @@ def test_password_change_logs_out_other_sessions(app, make_user):
     first, second = app.test_client(), app.test_client()
     login(first, user.email)
     login(second, user.email)
-    page = first.post("/profile/password", data={
-        "current_password": PASSWORD, "new_password": "Baska.Sifre.99", "new_password_confirm": "Baska.Sifre.99",
-    }, follow_redirects=True).get_data(as_text=True)
+    page = first.post(
+        "/profile/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "Baska.Sifre.99",
+            "new_password_confirm": "Baska.Sifre.99",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Şifreniz değiştirildi." in page
     assert first.get("/profile").status_code == 200
     assert second.get("/profile").status_code == 302
@@ -124,9 +151,14 @@ def test_password_change_logs_out_other_sessions(app, make_user):
 
 def test_wrong_current_password_is_refused(client, login_as):
     login_as()
-    response = client.post("/profile/password", data={
-        "current_password": "yanlis-sifre-1", "new_password": "Baska.Sifre.99", "new_password_confirm": "Baska.Sifre.99",
-    })
+    response = client.post(
+        "/profile/password",
+        data={
+            "current_password": "yanlis-sifre-1",
+            "new_password": "Baska.Sifre.99",
+            "new_password_confirm": "Baska.Sifre.99",
+        },
+    )
     assert response.status_code == 400
     assert "Mevcut şifre hatalı." in response.get_data(as_text=True)
 

@@ -37,9 +37,17 @@ def test_profile_update_is_saved_and_audited_with_masked_id(client, login_as):
     new_tckn = next_tckn()
     meram = municipality("Meram")
     zabita = next(u for u in meram.units if u.name.startswith("Zabıta"))
-    response = client.post("/profile", data=profile_data(
-        user, first_name="Ali Rıza", tckn=new_tckn, municipality_id=str(meram.id),
-        unit_id=str(zabita.id), title="Zabıta Komiseri"))
+    response = client.post(
+        "/profile",
+        data=profile_data(
+            user,
+            first_name="Ali Rıza",
+            tckn=new_tckn,
+            municipality_id=str(meram.id),
+            unit_id=str(zabita.id),
+            title="Zabıta Komiseri",
+        ),
+    )
     assert response.status_code == 302
     assert "Profiliniz kaydedildi." in client.get("/profile").get_data(as_text=True)
     db.session.refresh(user.person)
@@ -48,15 +56,19 @@ def test_profile_update_is_saved_and_audited_with_masked_id(client, login_as):
     assert person.unit_name.startswith("Zabıta") and person.title == "Zabıta Komiseri"
     assert person.reveal_tckn() == new_tckn
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "person.update")).one()
-    assert entry.changes["tckn"] == [old_tckn[:3] + "******" + old_tckn[-2:],
-                                     new_tckn[:3] + "******" + new_tckn[-2:]]
+    assert entry.changes["tckn"] == [
+        old_tckn[:3] + "******" + old_tckn[-2:],
+        new_tckn[:3] + "******" + new_tckn[-2:],
+    ]
     assert old_tckn not in str(entry.changes) and new_tckn not in str(entry.changes)
 
 
 def test_profile_cannot_take_someone_elses_id_number(client, make_user, login_as):
     other = make_user(email="other@example.org")
     user = login_as()
-    page = client.post("/profile", data=profile_data(user, tckn=other.person.reveal_tckn())).get_data(as_text=True)
+    page = client.post(
+        "/profile", data=profile_data(user, tckn=other.person.reveal_tckn())
+    ).get_data(as_text=True)
     assert "Bu T.C. Kimlik No ile kayıtlı bir hesap zaten var." in page
     assert 'value="' + user.person.first_name + '"' in page
 

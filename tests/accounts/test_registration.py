@@ -39,7 +39,9 @@ def test_register_creates_participant_with_protected_id(client):
     assert data["tckn"].encode() not in person.tckn_encrypted
     assert person.tckn_hash != data["tckn"] and len(person.tckn_hash) == 64
     assert person.reveal_tckn() == data["tckn"]
-    ack = db.session.scalar(select(PrivacyAcknowledgement).where(PrivacyAcknowledgement.user_id == user.id))
+    ack = db.session.scalar(
+        select(PrivacyAcknowledgement).where(PrivacyAcknowledgement.user_id == user.id)
+    )
     assert ack.notice.version == 1 and ack.acknowledged_at is not None
     assert person.consent_newsletter_at is None
     # Registration logs the person in and sends a welcome mail through the outbox.
@@ -65,7 +67,9 @@ def test_one_account_per_id_number_and_per_email(client):
     tckn = next_tckn()
     assert client.post("/register", data=form_data(tckn=tckn)).status_code == 302
     client.post("/logout")
-    page = client.post("/register", data=form_data(tckn=tckn, email="other@example.org")).get_data(as_text=True)
+    page = client.post("/register", data=form_data(tckn=tckn, email="other@example.org")).get_data(
+        as_text=True
+    )
     assert "Bu T.C. Kimlik No ile kayıtlı bir hesap zaten var." in page
     page = client.post("/register", data=form_data()).get_data(as_text=True)
     assert "Bu e-posta adresiyle kayıtlı bir hesap zaten var." in page
@@ -73,9 +77,13 @@ def test_one_account_per_id_number_and_per_email(client):
 
 
 def test_weak_password_and_missing_acknowledgement(client):
-    page = client.post("/register", data=form_data(password="kisa1", password_confirm="kisa1")).get_data(as_text=True)
+    page = client.post(
+        "/register", data=form_data(password="kisa1", password_confirm="kisa1")
+    ).get_data(as_text=True)
     assert "Şifre en az 10 karakter olmalıdır." in page
-    page = client.post("/register", data=form_data(password="sadeceharfler", password_confirm="sadeceharfler")).get_data(as_text=True)
+    page = client.post(
+        "/register", data=form_data(password="sadeceharfler", password_confirm="sadeceharfler")
+    ).get_data(as_text=True)
     assert "Şifre hem harf hem rakam içermelidir." in page
     data = form_data()
     del data["privacy_acknowledged"]
@@ -85,7 +93,9 @@ def test_weak_password_and_missing_acknowledgement(client):
 
 def test_unit_must_belong_to_the_chosen_municipality(client):
     other_unit = municipality("Meram").units[0]
-    page = client.post("/register", data=form_data(unit_id=str(other_unit.id))).get_data(as_text=True)
+    page = client.post("/register", data=form_data(unit_id=str(other_unit.id))).get_data(
+        as_text=True
+    )
     assert "Bu birim seçilen belediyeye ait değil." in page
 
 

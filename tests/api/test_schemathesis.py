@@ -17,8 +17,13 @@ def test_api_conforms_to_its_document(app, make_session, make_course, make_train
     from training_app.core.timeutil import local_today
 
     day = local_today() + timedelta(days=4)
-    make_session(course=make_course(title="Yerel Demokrasi"), trainers=[make_trainer()],
-                 starts_on=day, days=1, meetings=[(day, time(9), time(12))])
+    make_session(
+        course=make_course(title="Yerel Demokrasi"),
+        trainers=[make_trainer()],
+        starts_on=day,
+        days=1,
+        meetings=[(day, time(9), time(12))],
+    )
     make_session(city="Köln", country="Almanya")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -26,8 +31,9 @@ def test_api_conforms_to_its_document(app, make_session, make_course, make_train
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=60, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case):
             case.call_and_validate()
 

@@ -29,11 +29,22 @@ def taught_session(make_session, make_course, make_user, participant):  # noqa: 
 
         start = day or local_today() + timedelta(days=10)
         meetings = [(start + timedelta(days=i), time(9), time(9 + h)) for i, h in enumerate(hours)]
-        trainer = make_user(Role.TRAINER, email=f"egitmen{id(meetings)}@example.org",
-                            first_name="İsmail", last_name="Güneş", municipality_name=None)
-        session = make_session(course=course or make_course(**fields), starts_on=start,
-                               days=len(hours), meetings=meetings, trainers=[trainer.person],
-                               requires_approval=False, capacity=max(people, 1) + 5)
+        trainer = make_user(
+            Role.TRAINER,
+            email=f"egitmen{id(meetings)}@example.org",
+            first_name="İsmail",
+            last_name="Güneş",
+            municipality_name=None,
+        )
+        session = make_session(
+            course=course or make_course(**fields),
+            starts_on=start,
+            days=len(hours),
+            meetings=meetings,
+            trainers=[trainer.person],
+            requires_approval=False,
+            capacity=max(people, 1) + 5,
+        )
         registrations = []
         for n in range(people):
             last = last_names[n] if last_names else f"Soyad{n}"

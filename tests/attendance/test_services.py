@@ -5,7 +5,8 @@ from sqlalchemy import event, select
 
 from training_app.accounts.models import Role
 from training_app.attendance import services
-from training_app.attendance.models import AttendanceMarkChange, AttendanceStatus as A
+from training_app.attendance.models import AttendanceMarkChange
+from training_app.attendance.models import AttendanceStatus as A
 from training_app.attendance.services import MarkInput
 from training_app.catalog.models import DocumentKind, SessionStatus
 from training_app.core.errors import DomainError
@@ -28,8 +29,16 @@ def _close(session, by, scores=None):
 def test_hours_count_present_fully_late_by_minutes_and_nothing_else(taught_session):
     session, trainer, regs = taught_session(people=4, hours=(3, 3))
     first, second = session.meetings
-    services.record_marks(first, {regs[0].id: MarkInput(A.PRESENT), regs[1].id: MarkInput(A.LATE, 120),
-                                  regs[2].id: MarkInput(A.EXCUSED), regs[3].id: MarkInput(A.LATE)}, trainer)
+    services.record_marks(
+        first,
+        {
+            regs[0].id: MarkInput(A.PRESENT),
+            regs[1].id: MarkInput(A.LATE, 120),
+            regs[2].id: MarkInput(A.EXCUSED),
+            regs[3].id: MarkInput(A.LATE),
+        },
+        trainer,
+    )
     services.record_marks(second, {regs[0].id: MarkInput(A.ABSENT)}, trainer)
     totals = services.attended_minutes_by_registration(session)
     assert totals[regs[0].id] == 180
@@ -38,11 +47,15 @@ def test_hours_count_present_fully_late_by_minutes_and_nothing_else(taught_sessi
     assert totals[regs[3].id] == 180
 
 
-def test_ten_hours_at_eighty_percent_eight_hours_qualify_seven_point_nine_do_not(taught_session, make_user):
+def test_ten_hours_at_eighty_percent_eight_hours_qualify_seven_point_nine_do_not(
+    taught_session, make_user
+):
     session, trainer, regs = taught_session(people=2, hours=(5, 5), min_attendance_percent=80)
     first, second = session.meetings
     services.record_marks(first, {r.id: MarkInput(A.PRESENT) for r in regs}, trainer)
-    services.record_marks(second, {regs[0].id: MarkInput(A.LATE, 180), regs[1].id: MarkInput(A.LATE, 174)}, trainer)
+    services.record_marks(
+        second, {regs[0].id: MarkInput(A.LATE, 180), regs[1].id: MarkInput(A.LATE, 174)}, trainer
+    )
     admin = make_user(Role.ADMIN, email="admin@example.org")
     completions = {c.registration_id: c for c in _close(session, admin)}
     assert completions[regs[0].id].attended_minutes == 480 and regs[0].status == S.COMPLETED
@@ -52,23 +65,35 @@ def test_ten_hours_at_eighty_percent_eight_hours_qualify_seven_point_nine_do_not
     assert session.status == SessionStatus.COMPLETED
 
 
-@pytest.mark.parametrize("score, on_fail, expected", [
-    (70, True, DocumentKind.ACHIEVEMENT),
-    (69.5, True, DocumentKind.ATTENDANCE),
-    (40, False, DocumentKind.NONE),
-    (None, True, DocumentKind.ATTENDANCE),
-])
-def test_exam_decides_between_achievement_and_attendance(taught_session, make_user, score, on_fail, expected):
+@pytest.mark.parametrize(
+    "score, on_fail, expected",
+    [
+        (70, True, DocumentKind.ACHIEVEMENT),
+        (69.5, True, DocumentKind.ATTENDANCE),
+        (40, False, DocumentKind.NONE),
+        (None, True, DocumentKind.ATTENDANCE),
+    ],
+)
+def test_exam_decides_between_achievement_and_attendance(
+    taught_session, make_user, score, on_fail, expected
+):
     session, trainer, regs = taught_session(
-        people=1, hours=(2,), document_kind=DocumentKind.ACHIEVEMENT, has_exam=True, pass_mark=70,
-        attendance_document_on_fail=on_fail)
+        people=1,
+        hours=(2,),
+        document_kind=DocumentKind.ACHIEVEMENT,
+        has_exam=True,
+        pass_mark=70,
+        attendance_document_on_fail=on_fail,
+    )
     services.record_marks(session.meetings[0], {regs[0].id: MarkInput(A.PRESENT)}, trainer)
     admin = make_user(Role.ADMIN, email="admin@example.org")
     [completion] = _close(session, admin, {regs[0].id: score})
     assert completion.document_kind == expected and regs[0].status == S.COMPLETED
 
 
-def test_after_closing_only_an_admin_with_a_reason_changes_marks_and_completion_follows(taught_session, make_user):
+def test_after_closing_only_an_admin_with_a_reason_changes_marks_and_completion_follows(
+    taught_session, make_user
+):
     session, trainer, regs = taught_session(people=1, hours=(2,))
     meeting = session.meetings[0]
     admin = make_user(Role.ADMIN, email="admin@example.org")
@@ -78,11 +103,19 @@ def test_after_closing_only_an_admin_with_a_reason_changes_marks_and_completion_
         services.record_marks(meeting, {regs[0].id: MarkInput(A.PRESENT)}, trainer)
     with pytest.raises(DomainError, match="gerekçesini yazın"):
         services.record_marks(meeting, {regs[0].id: MarkInput(A.PRESENT)}, admin)
-    services.record_marks(meeting, {regs[0].id: MarkInput(A.PRESENT)}, admin, reason="Islak imzalı föy bulundu")
+    services.record_marks(
+        meeting, {regs[0].id: MarkInput(A.PRESENT)}, admin, reason="Islak imzalı föy bulundu"
+    )
     db.session.commit()
     assert regs[0].status == S.COMPLETED
-    change = db.session.scalars(select(AttendanceMarkChange).order_by(AttendanceMarkChange.id.desc())).first()
-    assert change.reason == "Islak imzalı föy bulundu" and change.old_status is None and change.by_user_id == admin.id
+    change = db.session.scalars(
+        select(AttendanceMarkChange).order_by(AttendanceMarkChange.id.desc())
+    ).first()
+    assert (
+        change.reason == "Islak imzalı föy bulundu"
+        and change.old_status is None
+        and change.by_user_id == admin.id
+    )
 
 
 def test_every_change_keeps_who_when_and_the_previous_value(taught_session):
@@ -93,7 +126,9 @@ def test_every_change_keeps_who_when_and_the_previous_value(taught_session):
     services.record_marks(meeting, {regs[0].id: MarkInput(A.LATE, 90)}, trainer)  # no change
     changes = services.history(meeting)
     assert [(c.old_status, c.new_status, c.new_minutes) for c in changes] == [
-        (A.ABSENT, A.LATE, 90), (None, A.ABSENT, None)]
+        (A.ABSENT, A.LATE, 90),
+        (None, A.ABSENT, None),
+    ]
     assert all(c.by_user_id == trainer.id for c in changes)
 
 
@@ -122,13 +157,21 @@ def test_saving_a_roster_takes_the_same_number_of_queries_for_30_and_300(taught_
     for people in (30, 300):
         session, trainer, regs = taught_session(people=people, hours=(3,))
         meeting = session.meetings[0]
-        marks = {r.id: MarkInput(A.PRESENT if i % 3 else A.LATE, 60 if i % 3 == 0 else None)
-                 for i, r in enumerate(regs)}
+        marks = {
+            r.id: MarkInput(A.PRESENT if i % 3 else A.LATE, 60 if i % 3 == 0 else None)
+            for i, r in enumerate(regs)
+        }
         db.session.expire_all()
         meeting = db.session.get(type(meeting), meeting.id)
         trainer = db.session.get(type(trainer), trainer.id)
-        counts.append(_count_queries(lambda m=meeting, t=trainer, k=marks: (
-            services.record_marks(m, k, t), db.session.flush())))
+        counts.append(
+            _count_queries(
+                lambda m=meeting, t=trainer, k=marks: (
+                    services.record_marks(m, k, t),
+                    db.session.flush(),
+                )
+            )
+        )
         db.session.commit()
     assert counts[0] == counts[1], counts
 

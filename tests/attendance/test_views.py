@@ -8,25 +8,34 @@ from pypdf import PdfReader
 
 from tests.conftest import login
 from training_app.attendance import services
-from training_app.attendance.models import AttendanceMark, AttendanceStatus as A
+from training_app.attendance.models import AttendanceMark
+from training_app.attendance.models import AttendanceStatus as A
 from training_app.core.timeutil import ISTANBUL
 from training_app.extensions import db
 
 
 def test_trainer_sees_the_roster_in_turkish_order_and_marks_with_htmx(client, taught_session):
-    session, trainer, regs = taught_session(people=4, hours=(3,), last_names=["Şahin", "Çelik", "Sarı", "Cem"])
+    session, trainer, regs = taught_session(
+        people=4, hours=(3,), last_names=["Şahin", "Çelik", "Sarı", "Cem"]
+    )
     meeting = session.meetings[0]
     login(client, trainer.email)
     page = client.get(f"/attendance/meetings/{meeting.id}").get_data(as_text=True)
     order = [page.index(n) for n in ("Cem", "Çelik", "Sarı", "Şahin")]
     assert order == sorted(order)
-    response = client.post(f"/attendance/meetings/{meeting.id}/marks/{regs[0].id}",
-                           data={"status": "late", "minutes": "90"}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"/attendance/meetings/{meeting.id}/marks/{regs[0].id}",
+        data={"status": "late", "minutes": "90"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     row = response.get_data(as_text=True)
     assert row.strip().startswith("<li") and "Kaydedildi" in row and "Geç kaldı" in row
-    response = client.post(f"/attendance/meetings/{meeting.id}/marks/{regs[1].id}",
-                           data={"status": "late", "minutes": "999"}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"/attendance/meetings/{meeting.id}/marks/{regs[1].id}",
+        data={"status": "late", "minutes": "999"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 422
     assert "0 ile 180 arasında olmalıdır" in response.get_data(as_text=True)
     mark = db.session.query(AttendanceMark).filter_by(registration_id=regs[0].id).one()
@@ -45,8 +54,9 @@ def test_another_trainer_cannot_open_the_roster(client, taught_session, make_use
 def test_mark_all_present(client, taught_session):
     session, trainer, regs = taught_session(people=3, hours=(3,))
     login(client, trainer.email)
-    page = client.post(f"/attendance/meetings/{session.meetings[0].id}/all-present",
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/attendance/meetings/{session.meetings[0].id}/all-present", follow_redirects=True
+    ).get_data(as_text=True)
     assert "3 kişi katıldı olarak işaretlendi." in page
     assert db.session.query(AttendanceMark).filter_by(status=A.PRESENT).count() == 3
 
@@ -55,16 +65,20 @@ def test_signed_sheet_results_in_one_go(client, taught_session):
     session, trainer, regs = taught_session(people=2, hours=(3,))
     meeting = session.meetings[0]
     login(client, trainer.email)
-    page = client.post(f"/attendance/meetings/{meeting.id}/sheet", data={
-        f"status-{regs[0].id}": "present", f"status-{regs[1].id}": "excused"},
-        follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/attendance/meetings/{meeting.id}/sheet",
+        data={f"status-{regs[0].id}": "present", f"status-{regs[1].id}": "excused"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "2 yoklama kaydedildi." in page
     statuses = {m.registration_id: m.status for m in db.session.query(AttendanceMark)}
     assert statuses == {regs[0].id: A.PRESENT, regs[1].id: A.EXCUSED}
 
 
 def test_sign_in_sheet_pdf_has_turkish_names_sorted_and_embedded_fonts(client, taught_session):
-    session, trainer, regs = taught_session(people=3, hours=(3,), last_names=["Şimşek", "Çağlar", "Işık"])
+    session, trainer, regs = taught_session(
+        people=3, hours=(3,), last_names=["Şimşek", "Çağlar", "Işık"]
+    )
     login(client, trainer.email)
     response = client.get(f"/attendance/meetings/{session.meetings[0].id}/sheet.pdf")
     assert response.mimetype == "application/pdf"
@@ -85,8 +99,9 @@ def embedded_fonts(reader) -> set[str]:
             for part in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
                 descriptor = part.get("/FontDescriptor")
                 if descriptor is not None and any(
-                        key in descriptor.get_object() for key in ("/FontFile", "/FontFile2",
-                                                                   "/FontFile3")):
+                    key in descriptor.get_object()
+                    for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
                     names.add(str(part["/BaseFont"]))
     return names
 
@@ -102,8 +117,9 @@ def test_qr_check_in_after_login_needs_no_second_scan(app, client, taught_sessio
         token = services.current_qr_token(meeting, during)
         response = client.get(f"/checkin/{meeting.id}/{token}")
         assert response.status_code == 302 and "/login" in response.headers["Location"]
-        response = client.post(response.headers["Location"],
-                               data={"email": user.email, "password": "Test.Parola.2026"})
+        response = client.post(
+            response.headers["Location"], data={"email": user.email, "password": "Test.Parola.2026"}
+        )
         assert response.headers["Location"] == f"/checkin/{meeting.id}/{token}"
         page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Yoklamaya katıldınız. Hoş geldiniz!" in page
@@ -129,14 +145,20 @@ def test_close_session_and_export_the_matrix(client, taught_session, make_user):
         meeting.day = local_today() - timedelta(days=2 - i)
     session.starts_on, session.ends_on = session.meetings[0].day, session.meetings[-1].day
     db.session.commit()
-    services.record_marks(session.meetings[0], {r.id: services.MarkInput(A.PRESENT) for r in regs}, trainer)
+    services.record_marks(
+        session.meetings[0], {r.id: services.MarkInput(A.PRESENT) for r in regs}, trainer
+    )
     services.record_marks(session.meetings[1], {regs[0].id: services.MarkInput(A.PRESENT)}, trainer)
     db.session.commit()
     admin = make_user(Role.ADMIN, email="admin@example.org")
     login(client, admin.email)
-    page = client.post(f"/attendance/sessions/{session.id}/close", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/attendance/sessions/{session.id}/close", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Eğitim dönemi kapatıldı: 1 kişi tamamladı, 1 kişi tamamlamadı." in page
-    sheet = load_workbook(io.BytesIO(client.get(f"/attendance/sessions/{session.id}/matrix.xlsx").data)).active
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/attendance/sessions/{session.id}/matrix.xlsx").data)
+    ).active
     assert [sheet.cell(row=r, column=3).value for r in (3, 4)] == ["Ak", "Öz"]
     assert [sheet.cell(row=3, column=c).value for c in (5, 6, 7, 8)] == ["Katıldı", None, 2, 50]
     assert [sheet.cell(row=4, column=c).value for c in (7, 8)] == [4, 100]

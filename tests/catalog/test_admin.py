@@ -14,54 +14,81 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_admin_builds_a_course_and_a_two_day_session_and_publishes_it(client, login_as,
-                                                                      make_trainer):
+def test_admin_builds_a_course_and_a_two_day_session_and_publishes_it(
+    client, login_as, make_trainer
+):
     trainer = make_trainer("Ömer", "Kaya")
     login_as(Role.ADMIN)
-    assert client.post("/admin/catalogue/categories",
-                       data={"name": "Afet Yönetimi"}).status_code == 302
+    assert (
+        client.post("/admin/catalogue/categories", data={"name": "Afet Yönetimi"}).status_code
+        == 302
+    )
     category = db.session.scalar(select(Category))
-    response = client.post("/admin/catalogue/venues/new", data={
-        "name": "Birlik Eğitim Salonu", "city": "Konya", "capacity": "40", "is_active": "y"})
+    response = client.post(
+        "/admin/catalogue/venues/new",
+        data={"name": "Birlik Eğitim Salonu", "city": "Konya", "capacity": "40", "is_active": "y"},
+    )
     assert response.status_code == 302
     venue = db.session.scalar(select(Venue))
-    response = client.post("/admin/catalogue/courses/new", data={
-        "code": "afet-201", "title": "Afet ve Acil Durum Yönetimi", "category_id": category.id,
-        "kind": "seminar", "delivery": "classroom", "total_hours": "12",
-        "document_kind": "attendance", "min_attendance_percent": "80",
-        "target_positions": ["unit_head", "staff"],
-    })
+    response = client.post(
+        "/admin/catalogue/courses/new",
+        data={
+            "code": "afet-201",
+            "title": "Afet ve Acil Durum Yönetimi",
+            "category_id": category.id,
+            "kind": "seminar",
+            "delivery": "classroom",
+            "total_hours": "12",
+            "document_kind": "attendance",
+            "min_attendance_percent": "80",
+            "target_positions": ["unit_head", "staff"],
+        },
+    )
     assert response.status_code == 302, text(response)
     course = db.session.scalar(select(Course))
     assert course.code == "AFET-201" and course.total_minutes == 720
-    client.post(f"/admin/catalogue/courses/{course.id}/published",
-                data={"published": "1"})
+    client.post(f"/admin/catalogue/courses/{course.id}/published", data={"published": "1"})
     start = local_today() + timedelta(days=21)
-    response = client.post(f"/admin/catalogue/courses/{course.id}/sessions/new", data={
-        "starts_on": start.isoformat(), "ends_on": (start + timedelta(days=1)).isoformat(),
-        "venue_id": venue.id, "capacity": "45", "requires_approval": "y"})
+    response = client.post(
+        f"/admin/catalogue/courses/{course.id}/sessions/new",
+        data={
+            "starts_on": start.isoformat(),
+            "ends_on": (start + timedelta(days=1)).isoformat(),
+            "venue_id": venue.id,
+            "capacity": "45",
+            "requires_approval": "y",
+        },
+    )
     assert "Kontenjan, mekânın 40 kişilik kapasitesini aşamaz." in text(response)
-    response = client.post(f"/admin/catalogue/courses/{course.id}/sessions/new", data={
-        "starts_on": start.isoformat(), "ends_on": (start + timedelta(days=1)).isoformat(),
-        "venue_id": venue.id, "capacity": "35", "requires_approval": "y",
-        "enrolment_closes_at": f"{(start - timedelta(days=3)).isoformat()}T17:00"})
+    response = client.post(
+        f"/admin/catalogue/courses/{course.id}/sessions/new",
+        data={
+            "starts_on": start.isoformat(),
+            "ends_on": (start + timedelta(days=1)).isoformat(),
+            "venue_id": venue.id,
+            "capacity": "35",
+            "requires_approval": "y",
+            "enrolment_closes_at": f"{(start - timedelta(days=3)).isoformat()}T17:00",
+        },
+    )
     assert response.status_code == 302
     session = db.session.scalar(select(Session))
     assert session.city == "Konya" and session.status == SessionStatus.DRAFT
     # 17:00 in Istanbul is 14:00 UTC.
     assert session.enrolment_closes_at.hour == 14
-    response = client.post(f"/admin/catalogue/sessions/{session.id}/publish",
-                           follow_redirects=True)
+    response = client.post(f"/admin/catalogue/sessions/{session.id}/publish", follow_redirects=True)
     assert "Yayımlamadan önce eğitim döneminin en az bir oturumu olmalıdır." in text(response)
     for offset in (0, 1):
         day = (start + timedelta(days=offset)).isoformat()
-        response = client.post(f"/admin/catalogue/sessions/{session.id}/meetings",
-                               data={"day": day, "starts_at": "09:00", "ends_at": "16:00"})
+        response = client.post(
+            f"/admin/catalogue/sessions/{session.id}/meetings",
+            data={"day": day, "starts_at": "09:00", "ends_at": "16:00"},
+        )
         assert response.status_code == 302
-    client.post(f"/admin/catalogue/sessions/{session.id}/trainers",
-                data={"trainer_ids": [trainer.id]})
-    response = client.post(f"/admin/catalogue/sessions/{session.id}/publish",
-                           follow_redirects=True)
+    client.post(
+        f"/admin/catalogue/sessions/{session.id}/trainers", data={"trainer_ids": [trainer.id]}
+    )
+    response = client.post(f"/admin/catalogue/sessions/{session.id}/publish", follow_redirects=True)
     assert "Eğitim dönemi yayımlandı." in text(response)
     db.session.refresh(session)
     assert session.status == SessionStatus.PUBLISHED and len(session.meetings) == 2
@@ -73,9 +100,11 @@ def test_meeting_outside_the_dates_is_refused_with_a_message(client, login_as, m
     session = make_session(status=SessionStatus.DRAFT, meetings=[])
     login_as(Role.ADMIN)
     day = (session.ends_on + timedelta(days=3)).isoformat()
-    response = client.post(f"/admin/catalogue/sessions/{session.id}/meetings",
-                           data={"day": day, "starts_at": "09:00", "ends_at": "12:00"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/admin/catalogue/sessions/{session.id}/meetings",
+        data={"day": day, "starts_at": "09:00", "ends_at": "12:00"},
+        follow_redirects=True,
+    )
     assert "Oturum, eğitim döneminin tarihleri içinde olmalıdır" in text(response)
     assert not session.meetings
 
@@ -85,18 +114,22 @@ def test_cancel_and_clone(client, login_as, make_session, make_trainer):
     login_as(Role.ADMIN)
     response = client.post(f"/admin/catalogue/sessions/{session.id}/cancel", data={"reason": ""})
     assert response.status_code == 200
-    response = client.post(f"/admin/catalogue/sessions/{session.id}/cancel",
-                           data={"reason": "Salon tadilatta."}, follow_redirects=True)
+    response = client.post(
+        f"/admin/catalogue/sessions/{session.id}/cancel",
+        data={"reason": "Salon tadilatta."},
+        follow_redirects=True,
+    )
     assert "Eğitim dönemi iptal edildi." in text(response)
     db.session.refresh(session)
     assert session.status == SessionStatus.CANCELLED
-    response = client.post(f"/admin/catalogue/sessions/{session.id}/draft",
-                           follow_redirects=True)
+    response = client.post(f"/admin/catalogue/sessions/{session.id}/draft", follow_redirects=True)
     assert "İptal edilmiş veya tamamlanmış bir eğitim dönemi taslağa geri alınamaz." in text(
-        response)
+        response
+    )
     new_start = session.starts_on + timedelta(days=180)
-    response = client.post(f"/admin/catalogue/sessions/{session.id}/clone",
-                           data={"starts_on": new_start.isoformat()})
+    response = client.post(
+        f"/admin/catalogue/sessions/{session.id}/clone", data={"starts_on": new_start.isoformat()}
+    )
     assert response.status_code == 302
     copy = db.session.scalar(select(Session).where(Session.id != session.id))
     assert copy.status == SessionStatus.DRAFT and copy.starts_on == new_start
@@ -106,20 +139,25 @@ def test_cancel_and_clone(client, login_as, make_session, make_trainer):
 def test_admin_pages_render(client, login_as, make_session, make_venue):
     session = make_session(venue=make_venue())
     login_as(Role.ADMIN)
-    for url in ("/admin/catalogue/sessions", "/admin/catalogue/courses",
-                "/admin/catalogue/categories", "/admin/catalogue/venues",
-                f"/admin/catalogue/sessions/{session.id}",
-                f"/admin/catalogue/sessions/{session.id}/edit",
-                f"/admin/catalogue/courses/{session.course_id}",
-                f"/admin/catalogue/courses/{session.course_id}/edit",
-                f"/admin/catalogue/meetings/{session.meetings[0].id}",
-                f"/admin/catalogue/sessions/{session.id}/cancel",
-                f"/admin/catalogue/sessions/{session.id}/clone",
-                f"/admin/catalogue/courses/{session.course_id}/sessions/new",
-                f"/admin/catalogue/categories/{session.course.category_id}",
-                f"/admin/catalogue/venues/{session.venue_id}", "/admin/catalogue/venues/new",
-                "/admin/catalogue/courses/new",
-                "/admin/catalogue/sessions?status=published&q=konya"):
+    for url in (
+        "/admin/catalogue/sessions",
+        "/admin/catalogue/courses",
+        "/admin/catalogue/categories",
+        "/admin/catalogue/venues",
+        f"/admin/catalogue/sessions/{session.id}",
+        f"/admin/catalogue/sessions/{session.id}/edit",
+        f"/admin/catalogue/courses/{session.course_id}",
+        f"/admin/catalogue/courses/{session.course_id}/edit",
+        f"/admin/catalogue/meetings/{session.meetings[0].id}",
+        f"/admin/catalogue/sessions/{session.id}/cancel",
+        f"/admin/catalogue/sessions/{session.id}/clone",
+        f"/admin/catalogue/courses/{session.course_id}/sessions/new",
+        f"/admin/catalogue/categories/{session.course.category_id}",
+        f"/admin/catalogue/venues/{session.venue_id}",
+        "/admin/catalogue/venues/new",
+        "/admin/catalogue/courses/new",
+        "/admin/catalogue/sessions?status=published&q=konya",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         page = text(response)

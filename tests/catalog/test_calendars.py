@@ -19,16 +19,21 @@ def events(body: bytes):
 
 def test_session_ics_has_every_meeting_in_istanbul_time(client, make_session, make_course):
     day = local_today() + timedelta(days=7)
-    session = make_session(course=make_course(title="İmar Uygulamaları"), starts_on=day, days=2,
-                           meetings=[(day, time(9), time(12)),
-                                     (day + timedelta(days=1), time(13, 30), time(17))])
+    session = make_session(
+        course=make_course(title="İmar Uygulamaları"),
+        starts_on=day,
+        days=2,
+        meetings=[(day, time(9), time(12)), (day + timedelta(days=1), time(13, 30), time(17))],
+    )
     response = client.get(f"/catalogue/sessions/{session.id}/calendar.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     body = response.data
     assert b"TZID=Europe/Istanbul" in body and b"BEGIN:VTIMEZONE" in body
     found = events(body)
-    assert [str(e["SUMMARY"]) for e in found] == ["İmar Uygulamaları (1/2)",
-                                                  "İmar Uygulamaları (2/2)"]
+    assert [str(e["SUMMARY"]) for e in found] == [
+        "İmar Uygulamaları (1/2)",
+        "İmar Uygulamaları (2/2)",
+    ]
     first = found[0]["DTSTART"].dt
     assert (first.date(), first.hour, str(first.tzinfo)) == (day, 9, "Europe/Istanbul")
     assert found[1]["DTEND"].dt.hour == 17
@@ -38,8 +43,9 @@ def test_session_ics_has_every_meeting_in_istanbul_time(client, make_session, ma
 def test_changes_raise_sequence_and_cancellation_is_marked(client, make_session):
     session = make_session()
     first = events(client.get(f"/catalogue/sessions/{session.id}/calendar.ics").data)
-    services.update_meeting(session.meetings[0], services.MeetingDetails(
-        session.starts_on, time(10), time(12)), by=None)
+    services.update_meeting(
+        session.meetings[0], services.MeetingDetails(session.starts_on, time(10), time(12)), by=None
+    )
     db.session.commit()
     second = events(client.get(f"/catalogue/sessions/{session.id}/calendar.ics").data)
     assert second[0]["UID"] == first[0]["UID"]
@@ -56,13 +62,18 @@ def test_draft_session_has_no_calendar(client, make_session):
     assert client.get(f"/catalogue/sessions/{draft.id}/calendar.ics").status_code == 404
 
 
-def test_personal_feed_lists_taught_meetings_with_a_secret_token(client, login_as,
-                                                                 make_session, make_course):
+def test_personal_feed_lists_taught_meetings_with_a_secret_token(
+    client, login_as, make_session, make_course
+):
     user = login_as(Role.TRAINER, first_name="Gülsüm", last_name="Aydın")
     taught = make_session(course=make_course(title="Zabıta Hizmetleri"), trainers=[user.person])
     make_session(course=make_course(title="Başka Eğitim"))
-    make_session(course=make_course(title="Taslak Eğitim"), status=SessionStatus.DRAFT,
-                 trainers=[user.person], starts_on=taught.starts_on + timedelta(days=30))
+    make_session(
+        course=make_course(title="Taslak Eğitim"),
+        status=SessionStatus.DRAFT,
+        trainers=[user.person],
+        starts_on=taught.starts_on + timedelta(days=30),
+    )
     page = client.get("/my/calendar").get_data(as_text=True)
     url = re.search(r'id="feed-url"[^>]*value="([^"]+)"', page).group(1)
     assert "/calendar/" in url and url.endswith(".ics")
@@ -102,12 +113,23 @@ def test_feed_sources_can_be_extended_by_later_features(make_session, make_user)
 def test_trainer_sees_todays_meetings_first(client, login_as, make_session, make_course):
     user = login_as(Role.TRAINER)
     today = local_today()
-    make_session(course=make_course(title="Gelecek Hafta"), starts_on=today + timedelta(days=7),
-                 trainers=[user.person])
-    make_session(course=make_course(title="Bugünkü Eğitim"), starts_on=today, days=1,
-                 meetings=[(today, time(13), time(16))], trainers=[user.person])
-    make_session(course=make_course(title="Geçen Ay"), starts_on=today - timedelta(days=30),
-                 trainers=[user.person])
+    make_session(
+        course=make_course(title="Gelecek Hafta"),
+        starts_on=today + timedelta(days=7),
+        trainers=[user.person],
+    )
+    make_session(
+        course=make_course(title="Bugünkü Eğitim"),
+        starts_on=today,
+        days=1,
+        meetings=[(today, time(13), time(16))],
+        trainers=[user.person],
+    )
+    make_session(
+        course=make_course(title="Geçen Ay"),
+        starts_on=today - timedelta(days=30),
+        trainers=[user.person],
+    )
     make_session(course=make_course(title="Başkasının Eğitimi"))
     page = client.get("/my/sessions").get_data(as_text=True)
     assert page.index("Bugün") < page.index("Bugünkü Eğitim") < page.index("Gelecek Hafta")

@@ -46,8 +46,11 @@ def test_catalogue_lists_upcoming_published_sessions_by_date(client, make_sessio
 
 
 def test_a_running_session_is_still_listed(client, make_session, make_course):
-    make_session(course=make_course(title="Sürmekte Olan"),
-                 starts_on=local_today() - timedelta(days=1), days=3)
+    make_session(
+        course=make_course(title="Sürmekte Olan"),
+        starts_on=local_today() - timedelta(days=1),
+        days=3,
+    )
     assert "Sürmekte Olan" in titles(client.get("/catalogue"))
 
 
@@ -61,8 +64,9 @@ def test_search_forgives_ascii_and_case_for_cities(client, make_session, make_co
 
 def test_search_is_turkish_case_insensitive(client, make_session, make_course, make_venue):
     make_session(course=make_course(title="ILGIN İLÇESİ YEREL DEMOKRASİ ATÖLYESİ"))
-    make_session(course=make_course(title="İmar Planları"),
-                 venue=make_venue(name="Kadınhanı Kültür Merkezi"))
+    make_session(
+        course=make_course(title="İmar Planları"), venue=make_venue(name="Kadınhanı Kültür Merkezi")
+    )
     assert "ILGIN" in titles(client.get("/catalogue?q=ılgın"))
     assert "ILGIN" in titles(client.get("/catalogue?q=ilgin demokrasi"))
     assert "İmar Planları" in titles(client.get("/catalogue?q=imar"))
@@ -74,14 +78,20 @@ def test_filters(client, make_session, make_course, make_category):
     today = local_today()
     zoning = make_category("İmar ve Şehircilik")
     make_session(course=make_course(title="İmar Kanunu", category=zoning), city="Konya")
-    make_session(course=make_course(title="Almanya Yerel Yönetimler Semineri",
-                                    delivery=Delivery.HYBRID),
-                 city="Köln", country="Almanya")
-    make_session(course=make_course(title="Başkanlar Semineri",
-                                    positions={Position.MAYOR, Position.DEPUTY_MAYOR}))
+    make_session(
+        course=make_course(title="Almanya Yerel Yönetimler Semineri", delivery=Delivery.HYBRID),
+        city="Köln",
+        country="Almanya",
+    )
+    make_session(
+        course=make_course(
+            title="Başkanlar Semineri", positions={Position.MAYOR, Position.DEPUTY_MAYOR}
+        )
+    )
     next_month = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
-    make_session(course=make_course(title="Gelecek Ay Eğitimi"),
-                 starts_on=next_month + timedelta(1))
+    make_session(
+        course=make_course(title="Gelecek Ay Eğitimi"), starts_on=next_month + timedelta(1)
+    )
 
     def shown(**args):
         return titles(client.get("/catalogue", query_string=args))
@@ -93,7 +103,8 @@ def test_filters(client, make_session, make_course, make_category):
     assert "Almanya Yerel" not in shown(where="tr")
     assert "Almanya Yerel" in shown(city="koln") and "İmar Kanunu" not in shown(city="koln")
     assert "Almanya Yerel" in shown(delivery="hybrid") and "İmar Kanunu" not in shown(
-        delivery="hybrid")
+        delivery="hybrid"
+    )
     page = shown(position="staff")
     assert "Başkanlar Semineri" not in page and "İmar Kanunu" in page
     assert "Başkanlar Semineri" in shown(position="mayor")
@@ -121,16 +132,30 @@ def _many_sessions(make_course, make_trainer, make_venue, n: int) -> None:
     start = local_today() + timedelta(days=1)
     for i in range(n):
         day = start + timedelta(days=i % 200)
-        session = Session(course=courses[i % 5], starts_on=day, ends_on=day, city="Konya",
-                          capacity=20, status=SessionStatus.PUBLISHED, venue=venue,
-                          trainers=[trainer],
-                          meetings=[Meeting(day=day, starts_at=time(9), ends_at=time(12))])
+        session = Session(
+            course=courses[i % 5],
+            starts_on=day,
+            ends_on=day,
+            city="Konya",
+            capacity=20,
+            status=SessionStatus.PUBLISHED,
+            venue=venue,
+            trainers=[trainer],
+            meetings=[Meeting(day=day, starts_at=time(9), ends_at=time(12))],
+        )
         db.session.add(session)
     db.session.commit()
 
 
-@pytest.mark.parametrize("path", ["/catalogue", "/catalogue?q=egitim&position=staff",
-                                  "/api/v1/sessions", "/api/v1/sessions?per_page=100"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/catalogue",
+        "/catalogue?q=egitim&position=staff",
+        "/api/v1/sessions",
+        "/api/v1/sessions?per_page=100",
+    ],
+)
 def test_catalogue_and_api_run_a_fixed_number_of_queries(
     app, client, make_course, make_trainer, make_venue, path
 ):
@@ -149,11 +174,16 @@ def test_catalogue_and_api_run_a_fixed_number_of_queries(
 def test_session_page_shows_schedule_trainers_seats_and_eligibility(
     client, make_session, make_course, make_trainer, make_venue, login_as
 ):
-    course = make_course(title="Başkanlar için Kriz İletişimi",
-                         positions={Position.MAYOR, Position.DEPUTY_MAYOR})
+    course = make_course(
+        title="Başkanlar için Kriz İletişimi", positions={Position.MAYOR, Position.DEPUTY_MAYOR}
+    )
     day = local_today() + timedelta(days=5)
     session = make_session(
-        course=course, starts_on=day, days=2, capacity=30, seats_taken=12,
+        course=course,
+        starts_on=day,
+        days=2,
+        capacity=30,
+        seats_taken=12,
         trainers=[make_trainer("Gülsüm", "Aydın")],
         venue=make_venue(name="Birlik Konferans Salonu", capacity=60),
         meetings=[(day, time(9), time(12)), (day + timedelta(days=1), time(13, 30), time(17))],
@@ -174,8 +204,7 @@ def test_session_page_shows_schedule_trainers_seats_and_eligibility(
     assert ">Başvur</button>" not in page  # the course is not open to staff
 
 
-def test_draft_session_and_hidden_course_are_not_found(client, make_session, make_course,
-                                                       login_as):
+def test_draft_session_and_hidden_course_are_not_found(client, make_session, make_course, login_as):
     draft = make_session(status=SessionStatus.DRAFT)
     hidden = make_course(published=False)
     assert client.get(f"/catalogue/sessions/{draft.id}").status_code == 404

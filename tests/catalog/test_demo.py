@@ -16,8 +16,7 @@ def test_demo_catalogue_has_past_running_and_upcoming_sessions_and_is_idempotent
     today = local_today()
     sessions = db.session.scalars(select(Session)).all()
     assert any(s.ends_on < today and s.status == SessionStatus.COMPLETED for s in sessions)
-    assert sum(s.starts_on > today and s.status == SessionStatus.PUBLISHED
-               for s in sessions) >= 15
+    assert sum(s.starts_on > today and s.status == SessionStatus.PUBLISHED for s in sessions) >= 15
     assert any(s.status == SessionStatus.CANCELLED for s in sessions)
     assert any(s.is_abroad for s in sessions)
     for session in sessions:
@@ -26,8 +25,13 @@ def test_demo_catalogue_has_past_running_and_upcoming_sessions_and_is_idempotent
         if session.status == SessionStatus.PUBLISHED:
             assert session.trainers
     # No trainer teaches two meetings at once.
-    slots = [(p.id, m.day, m.starts_at) for s in sessions if s.status != SessionStatus.CANCELLED
-             for p in s.trainers for m in s.meetings]
+    slots = [
+        (p.id, m.day, m.starts_at)
+        for s in sessions
+        if s.status != SessionStatus.CANCELLED
+        for p in s.trainers
+        for m in s.meetings
+    ]
     assert len(slots) == len(set(slots))
     second = load_demo_data()
     db.session.commit()

@@ -15,8 +15,12 @@ from training_app.extensions import db
 
 def details(**overrides):
     start = local_today() + timedelta(days=30)
-    values = {"starts_on": start, "ends_on": start + timedelta(days=1), "capacity": 20,
-              "city": "Konya"}
+    values = {
+        "starts_on": start,
+        "ends_on": start + timedelta(days=1),
+        "capacity": 20,
+        "city": "Konya",
+    }
     values.update(overrides)
     return services.SessionDetails(**values)
 
@@ -25,8 +29,9 @@ def test_session_end_cannot_be_before_start(make_course):
     course = make_course()
     start = date(2027, 3, 10)
     with pytest.raises(DomainError) as error:
-        services.create_session(course, details(starts_on=start, ends_on=start - timedelta(1)),
-                                by=None)
+        services.create_session(
+            course, details(starts_on=start, ends_on=start - timedelta(1)), by=None
+        )
     assert error.value.message == "Son gün ilk günden önce olamaz."
     assert error.value.field == "ends_on"
 
@@ -39,15 +44,15 @@ def test_capacity_at_least_one_and_not_above_the_venue(make_course, make_venue):
     with pytest.raises(DomainError) as error:
         services.create_session(course, details(capacity=26, venue_id=venue.id), by=None)
     assert error.value.message == "Kontenjan, mekânın 25 kişilik kapasitesini aşamaz."
-    session = services.create_session(course, details(capacity=25, venue_id=venue.id, city=""),
-                                      by=None)
+    session = services.create_session(
+        course, details(capacity=25, venue_id=venue.id, city=""), by=None
+    )
     assert session.city == "Konya" and session.country == "Türkiye"
 
 
 def test_quota_cannot_exceed_capacity(make_course):
     with pytest.raises(DomainError) as error:
-        services.create_session(make_course(), details(capacity=10, municipality_quota=11),
-                                by=None)
+        services.create_session(make_course(), details(capacity=10, municipality_quota=11), by=None)
     assert error.value.message == "Belediye kontenjanı toplam kontenjandan fazla olamaz."
 
 
@@ -57,8 +62,9 @@ def test_enrolment_must_close_after_it_opens(make_course):
 
     opens = datetime(2027, 1, 10, 9)
     with pytest.raises(DomainError) as error:
-        services.create_session(make_course(), details(enrolment_opens_at=opens,
-                                                       enrolment_closes_at=opens), by=None)
+        services.create_session(
+            make_course(), details(enrolment_opens_at=opens, enrolment_closes_at=opens), by=None
+        )
     assert error.value.message == "Başvurular açıldıktan sonra kapanmalıdır."
 
 
@@ -79,20 +85,22 @@ def test_meeting_must_be_inside_the_session_dates_and_end_after_start(make_sessi
 
 def test_session_hours_are_the_sum_of_its_meetings(make_session):
     session = make_session(status=SessionStatus.DRAFT, meetings=[])
-    services.add_meeting(session, services.MeetingDetails(session.starts_on, time(9), time(12)),
-                         by=None)
-    services.add_meeting(session, services.MeetingDetails(session.starts_on, time(13, 30),
-                                                          time(17)), by=None)
+    services.add_meeting(
+        session, services.MeetingDetails(session.starts_on, time(9), time(12)), by=None
+    )
+    services.add_meeting(
+        session, services.MeetingDetails(session.starts_on, time(13, 30), time(17)), by=None
+    )
     assert session.total_minutes == 390 and session.total_hours == 6.5
 
 
 def test_trainer_cannot_be_in_two_overlapping_meetings(make_session, make_trainer):
     trainer = make_trainer()
     day = local_today() + timedelta(days=20)
-    make_session(starts_on=day, days=1, trainers=[trainer],
-                 meetings=[(day, time(9), time(12))])
-    other = make_session(starts_on=day, days=1, status=SessionStatus.DRAFT,
-                         meetings=[(day, time(11), time(13))])
+    make_session(starts_on=day, days=1, trainers=[trainer], meetings=[(day, time(9), time(12))])
+    other = make_session(
+        starts_on=day, days=1, status=SessionStatus.DRAFT, meetings=[(day, time(11), time(13))]
+    )
     with pytest.raises(DomainError) as error:
         services.set_trainers(other, [trainer], by=None)
     assert error.value.message == (
@@ -100,8 +108,9 @@ def test_trainer_cannot_be_in_two_overlapping_meetings(make_session, make_traine
         f"Kanunu, {day:%d.%m.%Y} 09:00–12:00."
     )
     # Back to back is fine.
-    later = make_session(starts_on=day, days=1, status=SessionStatus.DRAFT,
-                         meetings=[(day, time(12), time(15))])
+    later = make_session(
+        starts_on=day, days=1, status=SessionStatus.DRAFT, meetings=[(day, time(12), time(15))]
+    )
     services.set_trainers(later, [trainer], by=None)
     assert later.trainers == [trainer]
     # Adding an overlapping meeting to a session the trainer teaches is refused too.
@@ -132,8 +141,9 @@ def test_publishing_needs_a_meeting_and_a_trainer(make_session, make_trainer):
     with pytest.raises(InvalidTransition) as error:
         services.publish_session(session, by=None)
     assert error.value.message == "Yayımlamadan önce eğitim döneminin en az bir oturumu olmalıdır."
-    services.add_meeting(session, services.MeetingDetails(session.starts_on, time(9), time(12)),
-                         by=None)
+    services.add_meeting(
+        session, services.MeetingDetails(session.starts_on, time(9), time(12)), by=None
+    )
     with pytest.raises(InvalidTransition) as error:
         services.publish_session(session, by=None)
     assert error.value.message == "Yayımlamadan önce eğitim dönemine bir eğitmen atanmalıdır."
@@ -142,8 +152,11 @@ def test_publishing_needs_a_meeting_and_a_trainer(make_session, make_trainer):
     services.publish_session(session, by=None)
     assert session.status == SessionStatus.PUBLISHED and session.published_at is not None
     assert session.sequence > sequence
-    actions = db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.object_type == "Session", AuditEntry.object_id == session.id)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(
+            AuditEntry.object_type == "Session", AuditEntry.object_id == session.id
+        )
+    ).all()
     assert "session.publish" in actions
 
 
@@ -200,12 +213,15 @@ def test_clone_shifts_meetings_and_windows(make_session, make_trainer):
 
     trainer = make_trainer()
     start = local_today() + timedelta(days=10)
-    session = make_session(starts_on=start, days=2, trainers=[trainer],
-                           enrolment_closes_at=datetime(2030, 1, 1, 9))
+    session = make_session(
+        starts_on=start, days=2, trainers=[trainer], enrolment_closes_at=datetime(2030, 1, 1, 9)
+    )
     copy = services.clone_session(session, start + timedelta(days=182), by=None)
     assert copy.status == SessionStatus.DRAFT
-    assert [m.day for m in copy.meetings] == [start + timedelta(days=182),
-                                              start + timedelta(days=183)]
+    assert [m.day for m in copy.meetings] == [
+        start + timedelta(days=182),
+        start + timedelta(days=183),
+    ]
     assert copy.enrolment_closes_at == datetime(2030, 1, 1, 9) + timedelta(days=182)
     assert copy.trainers == [trainer] and copy.capacity == session.capacity
 
@@ -220,16 +236,20 @@ def test_last_meeting_of_a_published_session_cannot_be_deleted(make_session):
 def test_changing_dates_cannot_strand_meetings(make_session):
     session = make_session(days=3)
     with pytest.raises(DomainError) as error:
-        services.update_session(session, details(starts_on=session.starts_on,
-                                                  ends_on=session.starts_on), by=None)
+        services.update_session(
+            session, details(starts_on=session.starts_on, ends_on=session.starts_on), by=None
+        )
     assert "yeni tarihlerin dışında kalır" in error.value.message
 
 
 def test_update_raises_the_calendar_sequence(make_session):
     session = make_session()
     before = session.sequence
-    services.update_session(session, details(starts_on=session.starts_on,
-                                             ends_on=session.ends_on, city="Ilgın"), by=None)
+    services.update_session(
+        session,
+        details(starts_on=session.starts_on, ends_on=session.ends_on, city="Ilgın"),
+        by=None,
+    )
     assert session.sequence == before + 1 and session.city_key == "ilgin"
 
 
@@ -242,12 +262,17 @@ def test_course_rules(make_category):
         services.create_course(services.CourseDetails(**base), by=None)
     assert error.value.message == "Bu kodla bir eğitim zaten var."
     with pytest.raises(DomainError) as error:
-        services.create_course(services.CourseDetails(
-            **{**base, "code": "X1"}, document_kind=DocumentKind.ACHIEVEMENT), by=None)
+        services.create_course(
+            services.CourseDetails(
+                **{**base, "code": "X1"}, document_kind=DocumentKind.ACHIEVEMENT
+            ),
+            by=None,
+        )
     assert error.value.message.startswith("Başarı Belgesi için eğitimin bir sınavı olmalıdır")
     with pytest.raises(DomainError) as error:
-        services.create_course(services.CourseDetails(**{**base, "code": "X2"}, has_exam=True),
-                               by=None)
+        services.create_course(
+            services.CourseDetails(**{**base, "code": "X2"}, has_exam=True), by=None
+        )
     assert error.value.message == "Sınavın geçme notunu girin."
 
 
@@ -262,8 +287,9 @@ def test_venue_capacity_cannot_drop_below_a_session(make_session, make_venue):
     venue = make_venue(capacity=40)
     make_session(venue=venue, capacity=35)
     with pytest.raises(DomainError) as error:
-        services.update_venue(venue, services.VenueDetails(name=venue.name, city="Konya",
-                                                           capacity=30), by=None)
+        services.update_venue(
+            venue, services.VenueDetails(name=venue.name, city="Konya", capacity=30), by=None
+        )
     assert error.value.message == (
         "Bu mekândaki bir eğitim dönemi 35 kişilik; kapasite bundan az olamaz."
     )
@@ -276,8 +302,10 @@ def test_course_audience_and_eligibility(make_course):
     assert seminar.is_open_to(Position.MAYOR)
     assert not seminar.is_open_to(Position.STAFF)
     assert make_course().is_open_to(None)
-    assert db.session.get(Course, seminar.id).target_positions == {Position.MAYOR,
-                                                                   Position.DEPUTY_MAYOR}
+    assert db.session.get(Course, seminar.id).target_positions == {
+        Position.MAYOR,
+        Position.DEPUTY_MAYOR,
+    }
 
 
 def test_country_is_normalised(make_session):

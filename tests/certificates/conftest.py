@@ -39,9 +39,11 @@ def close_with_marks(session, by, statuses: dict[int, AttendanceStatus], scores=
 
 @pytest.fixture
 def signatories(app):
-    rows = [Signatory(name="Prof. Dr. Şükrü Öztürk", title="Birlik Başkanı", sort_order=1),
-            Signatory(name="Gülçin Işıklı", title="Genel Sekreter", sort_order=2),
-            Signatory(name="Eski İmza", title="Eski", sort_order=3, is_active=False)]
+    rows = [
+        Signatory(name="Prof. Dr. Şükrü Öztürk", title="Birlik Başkanı", sort_order=1),
+        Signatory(name="Gülçin Işıklı", title="Genel Sekreter", sort_order=2),
+        Signatory(name="Eski İmza", title="Eski", sort_order=3, is_active=False),
+    ]
     db.session.add_all(rows)
     db.session.commit()
     return rows
@@ -54,20 +56,24 @@ def closed_session(taught_session, make_user, signatories):  # noqa: F811
     Everyone is present at every meeting except the indexes in `absent`.
     """
 
-    def make(people: int = 3, absent=(), last_names=None, scores=None, first_names=None,
-             **fields):
-        session, trainer, regs = taught_session(people=people, hours=(3, 3),
-                                                last_names=last_names, **fields)
+    def make(people: int = 3, absent=(), last_names=None, scores=None, first_names=None, **fields):
+        session, trainer, regs = taught_session(
+            people=people, hours=(3, 3), last_names=last_names, **fields
+        )
         if first_names:
             for reg, first in zip(regs, first_names, strict=False):
                 reg.person.first_name = first
             db.session.commit()
-        admin = make_user(Role.ADMIN, email=f"admin{session.id}@example.org",
-                          municipality_name=None)
-        statuses = {r.id: (AttendanceStatus.ABSENT if n in absent else AttendanceStatus.PRESENT)
-                    for n, r in enumerate(regs)}
-        close_with_marks(session, admin, statuses,
-                         {regs[i].id: s for i, s in (scores or {}).items()})
+        admin = make_user(
+            Role.ADMIN, email=f"admin{session.id}@example.org", municipality_name=None
+        )
+        statuses = {
+            r.id: (AttendanceStatus.ABSENT if n in absent else AttendanceStatus.PRESENT)
+            for n, r in enumerate(regs)
+        }
+        close_with_marks(
+            session, admin, statuses, {regs[i].id: s for i, s in (scores or {}).items()}
+        )
         return session, admin, regs
 
     return make

@@ -26,26 +26,48 @@ CLICKS = 6
 def _closed_session(code: str) -> tuple[int, list[int]]:
     municipality = db.session.scalars(select(Municipality).order_by(Municipality.id)).first()
     day = local_today() - timedelta(days=2)
-    session = Session(course=Course(code=code, title="Eşzamanlı Belge",
-                                    category=Category(name=f"Test {code}"), is_published=True),
-                      starts_on=day, ends_on=day, city="Konya", capacity=PEOPLE,
-                      status=SessionStatus.COMPLETED)
+    session = Session(
+        course=Course(
+            code=code,
+            title="Eşzamanlı Belge",
+            category=Category(name=f"Test {code}"),
+            is_published=True,
+        ),
+        starts_on=day,
+        ends_on=day,
+        city="Konya",
+        capacity=PEOPLE,
+        status=SessionStatus.COMPLETED,
+    )
     db.session.add(session)
     registrations = []
     for n in range(PEOPLE):
-        person = Person(first_name=f"Kişi{n}", last_name="Eş", position=Position.STAFF,
-                        municipality=municipality)
+        person = Person(
+            first_name=f"Kişi{n}",
+            last_name="Eş",
+            position=Position.STAFF,
+            municipality=municipality,
+        )
         person.set_tckn(next_tckn())
-        registration = Registration(session=session, person=person,
-                                    municipality_id=municipality.id,
-                                    status=RegistrationStatus.COMPLETED)
+        registration = Registration(
+            session=session,
+            person=person,
+            municipality_id=municipality.id,
+            status=RegistrationStatus.COMPLETED,
+        )
         db.session.add(registration)
         registrations.append(registration)
     db.session.flush()
     for registration in registrations:
-        db.session.add(Completion(registration_id=registration.id, attended_minutes=480,
-                                  session_minutes=480, attendance_percent=100,
-                                  document_kind=DocumentKind.ATTENDANCE))
+        db.session.add(
+            Completion(
+                registration_id=registration.id,
+                attended_minutes=480,
+                session_minutes=480,
+                attendance_percent=100,
+                document_kind=DocumentKind.ATTENDANCE,
+            )
+        )
     db.session.commit()
     return session.id, [r.id for r in registrations]
 
@@ -86,10 +108,13 @@ def test_admins_issuing_a_session_at_once_issue_each_document_once(concurrent_ap
     errors = _at_once(concurrent_app, calls)
     with concurrent_app.app_context():
         assert errors == []
-        per_registration = dict(db.session.execute(
-            select(Certificate.registration_id, func.count())
-            .where(Certificate.status == CertificateStatus.VALID)
-            .group_by(Certificate.registration_id)).all())
+        per_registration = dict(
+            db.session.execute(
+                select(Certificate.registration_id, func.count())
+                .where(Certificate.status == CertificateStatus.VALID)
+                .group_by(Certificate.registration_id)
+            ).all()
+        )
         assert per_registration == {rid: 1 for rid in first_regs + second_regs}
         serials = sorted(db.session.scalars(select(Certificate.serial)))
         assert serials == list(range(1, 2 * PEOPLE + 1))  # sequential, no gap, no duplicate

@@ -21,8 +21,11 @@ def _text(data: bytes) -> str:
 @pytest.fixture
 def issued(closed_session):
     session, admin, regs = closed_session(
-        people=1, last_names=["Işıkçıoğlu"], first_names=["Şükriye İpek Gülüş"],
-        title="İmar Planlarında Değişiklik ve Çevre Düzenlemesi")
+        people=1,
+        last_names=["Işıkçıoğlu"],
+        first_names=["Şükriye İpek Gülüş"],
+        title="İmar Planlarında Değişiklik ve Çevre Düzenlemesi",
+    )
     certificate = services.issue_certificates(session, admin).issued[0]
     db.session.commit()
     return certificate, admin, regs[0]

@@ -31,7 +31,8 @@ def test_each_completed_registration_gets_the_document_it_earned(closed_session)
         assert certificate.total_minutes == 360
         assert certificate.signatories == [
             {"name": "Prof. Dr. Şükrü Öztürk", "title": "Birlik Başkanı"},
-            {"name": "Gülçin Işıklı", "title": "Genel Sekreter"}]
+            {"name": "Gülçin Işıklı", "title": "Genel Sekreter"},
+        ]
         assert certificate.municipality_name == "Selçuklu Belediyesi"
         assert certificate.position == "Personel"
     names = {c.holder_name for c in result.issued}
@@ -55,8 +56,12 @@ def test_issuing_again_issues_nothing_and_numbers_continue(closed_session):
 
 def test_achievement_document_with_a_passed_exam(closed_session):
     session, admin, regs = closed_session(
-        people=2, document_kind=DocumentKind.ACHIEVEMENT, has_exam=True, pass_mark=70,
-        scores={0: 85, 1: 40})
+        people=2,
+        document_kind=DocumentKind.ACHIEVEMENT,
+        has_exam=True,
+        pass_mark=70,
+        scores={0: 85, 1: 40},
+    )
     issued = {c.registration_id: c for c in services.issue_certificates(session, admin).issued}
     assert issued[regs[0].id].document_title == "Başarı Belgesi"
     assert issued[regs[0].id].kind == DocumentKind.ACHIEVEMENT
@@ -65,8 +70,10 @@ def test_achievement_document_with_a_passed_exam(closed_session):
 
 def test_sertifika_only_when_the_course_says_so(closed_session):
     session, admin, _regs = closed_session(people=1, document_called_certificate=True)
-    assert services.issue_certificates(session, admin).issued[0].document_title == \
-        "Katılım Sertifikası"
+    assert (
+        services.issue_certificates(session, admin).issued[0].document_title
+        == "Katılım Sertifikası"
+    )
 
 
 def test_no_document_courses_issue_nothing(closed_session):
@@ -98,10 +105,15 @@ def test_the_database_refuses_a_second_valid_document(closed_session):
     session, admin, regs = closed_session(people=1)
     first = services.issue_certificates(session, admin).issued[0]
     db.session.commit()
-    duplicate = Certificate(**{
-        col.key: getattr(first, col.key) for col in Certificate.__table__.columns
-        if col.key not in ("id", "register_number", "verification_code")},
-        register_number="KBB-1999-000001", verification_code="X" * 12)
+    duplicate = Certificate(
+        **{
+            col.key: getattr(first, col.key)
+            for col in Certificate.__table__.columns
+            if col.key not in ("id", "register_number", "verification_code")
+        },
+        register_number="KBB-1999-000001",
+        verification_code="X" * 12,
+    )
     db.session.add(duplicate)
     with pytest.raises(IntegrityError):
         db.session.flush()
@@ -145,7 +157,8 @@ def test_codes_are_normalised():
 
 def test_print_selection_in_turkish_order(closed_session):
     session, admin, _regs = closed_session(
-        people=4, last_names=["Şahin", "Çelik", "Sarı", "Cem"], first_names=["A", "A", "A", "A"])
+        people=4, last_names=["Şahin", "Çelik", "Sarı", "Cem"], first_names=["A", "A", "A", "A"]
+    )
     services.issue_certificates(session, admin)
     db.session.commit()
     ids = services.certificates_for_print(session_id=session.id)

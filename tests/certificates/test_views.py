@@ -25,15 +25,15 @@ def test_admin_issues_from_the_session_page_and_a_double_click_issues_once(clien
     page = client.get(f"/certificates/sessions/{session.id}").get_data(as_text=True)
     assert "Belgeleri düzenle" in page
     client.post(f"/certificates/sessions/{session.id}/issue")
-    page = client.post(f"/certificates/sessions/{session.id}/issue",
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/certificates/sessions/{session.id}/issue", follow_redirects=True
+    ).get_data(as_text=True)
     assert db.session.scalar(select(func.count(Certificate.id))) == 2
     assert "KBB-" in page and "Katılım Belgesi" in page
 
 
 def test_verification_page_valid_revoked_replaced_and_never_the_id_number(client, closed_session):
-    session, admin, regs, (certificate,) = _issue(closed_session, people=1,
-                                                  last_names=["Işık"])
+    session, admin, regs, (certificate,) = _issue(closed_session, people=1, last_names=["Işık"])
     tckn = regs[0].person.reveal_tckn()
     page = client.get(f"/verify/{certificate.verification_code}").get_data(as_text=True)
     assert "Bu belge geçerlidir." in page
@@ -73,8 +73,9 @@ def test_downloads_holder_coordinator_admin_and_nobody_else(client, closed_sessi
     assert client.get(url).status_code == 404
     assert url not in client.get("/my/trainings").get_data(as_text=True)
     client.post("/logout")
-    other_coordinator = make_user(Role.COORDINATOR, email="meram@example.org",
-                                  municipality_name="Meram")
+    other_coordinator = make_user(
+        Role.COORDINATOR, email="meram@example.org", municipality_name="Meram"
+    )
     login(client, other_coordinator.email)
     assert client.get(url).status_code == 404
     client.post("/logout")
@@ -82,7 +83,8 @@ def test_downloads_holder_coordinator_admin_and_nobody_else(client, closed_sessi
     login(client, coordinator.email)
     assert client.get(url).status_code == 200
     assert certificate.register_number in client.get("/certificates/municipality").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_revoke_and_reissue_views_need_a_reason(client, closed_session):
@@ -91,8 +93,9 @@ def test_revoke_and_reissue_views_need_a_reason(client, closed_session):
     client.post(f"/certificates/{certificate.id}/revoke", data={"revoke-reason": ""})
     db.session.refresh(certificate)
     assert certificate.is_valid
-    response = client.post(f"/certificates/{certificate.id}/reissue",
-                           data={"reissue-reason": "Unvan değişti"})
+    response = client.post(
+        f"/certificates/{certificate.id}/reissue", data={"reissue-reason": "Unvan değişti"}
+    )
     db.session.refresh(certificate)
     assert certificate.status.value == "replaced"
     assert response.headers["Location"].endswith(f"/certificates/{certificate.replaced_by_id}")
@@ -101,18 +104,22 @@ def test_revoke_and_reissue_views_need_a_reason(client, closed_session):
 def test_signatories_are_managed_by_the_admin(client, make_user):
     admin = make_user(Role.ADMIN, email="admin@example.org")
     login(client, admin.email)
-    client.post("/certificates/signatories", data={"name": "Ayşe Öz", "title": "Genel Sekreter",
-                                                   "sort_order": "2", "is_active": "y"})
+    client.post(
+        "/certificates/signatories",
+        data={"name": "Ayşe Öz", "title": "Genel Sekreter", "sort_order": "2", "is_active": "y"},
+    )
     page = client.get("/certificates/signatories").get_data(as_text=True)
     assert "Ayşe Öz" in page and "Genel Sekreter" in page
 
 
-def test_bulk_print_of_a_session_in_chunks_sorted_the_turkish_way(app, client, closed_session,
-                                                                     monkeypatch, tmp_path):
+def test_bulk_print_of_a_session_in_chunks_sorted_the_turkish_way(
+    app, client, closed_session, monkeypatch, tmp_path
+):
     app.config["PRINT_JOB_DIR"] = str(tmp_path)
     monkeypatch.setattr(jobs, "CHUNK_SIZE", 2)
     session, admin, _regs, _certs = _issue(
-        closed_session, people=5, last_names=["Şahin", "Çelik", "Sarı", "Cem", "Ünal"])
+        closed_session, people=5, last_names=["Şahin", "Çelik", "Sarı", "Cem", "Ünal"]
+    )
     login(client, admin.email)
     response = client.post(f"/certificates/sessions/{session.id}/print")
     job = db.session.scalar(select(PrintJob))
@@ -134,8 +141,9 @@ def test_bulk_print_of_a_session_in_chunks_sorted_the_turkish_way(app, client, c
     order = ["CEM", "ÇELİK", "SARI", "ŞAHİN", "ÜNAL"]
     lines = [" ".join(p.extract_text().split()) for p in reader.pages]
     # pypdf glues the name to the next line ("KİŞİ4 CEMSelçuklu"): anchor on what follows.
-    found = [next(o for o in order if re.search(rf"KİŞİ\d+ {o}(?=Selçuklu| )", line))
-             for line in lines]
+    found = [
+        next(o for o in order if re.search(rf"KİŞİ\d+ {o}(?=Selçuklu| )", line)) for line in lines
+    ]
     assert found == order
     job = db.session.get(PrintJob, job.id)
     assert job.downloaded_at is not None
@@ -158,8 +166,7 @@ def test_a_failed_job_can_be_retried(app, client, closed_session, monkeypatch, t
     job = db.session.get(PrintJob, job.id)
     assert job.status == J.FAILED and "printer on fire" in job.error and job.attempts == 1
     login(client, admin.email)
-    assert "Yeniden dene" in client.get(f"/certificates/print-jobs/{job.id}").get_data(
-        as_text=True)
+    assert "Yeniden dene" in client.get(f"/certificates/print-jobs/{job.id}").get_data(as_text=True)
     monkeypatch.undo()
     client.post(f"/certificates/print-jobs/{job.id}/retry")
     job = db.session.get(PrintJob, job.id)

@@ -50,6 +50,8 @@ def test_mask_shows_first_three_and_last_two():
 
 
 def test_log_filter_masks_valid_numbers_only():
-    record = logging.LogRecord("x", logging.INFO, "", 0, "id %s and order 12345678901", (VALID,), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, "", 0, "id %s and order 12345678901", (VALID,), None
+    )
     TcknRedactingFilter().filter(record)
     assert record.getMessage() == "id 100******46 and order 12345678901"

@@ -20,10 +20,40 @@ def test_upper_and_lower_the_turkish_way():
 
 
 def test_sorting_follows_the_turkish_alphabet():
-    names = ["Zeki", "Çetin", "Ali", "İsmail", "Ilgın", "Ömer", "Şule", "Uğur", "Ünal", "Cem",
-             "Oya", "Gül", "Ğ", "Su", "Hüseyin"]
-    assert tr_sorted(names) == ["Ali", "Cem", "Çetin", "Gül", "Ğ", "Hüseyin", "Ilgın", "İsmail",
-                                "Oya", "Ömer", "Su", "Şule", "Uğur", "Ünal", "Zeki"]
+    names = [
+        "Zeki",
+        "Çetin",
+        "Ali",
+        "İsmail",
+        "Ilgın",
+        "Ömer",
+        "Şule",
+        "Uğur",
+        "Ünal",
+        "Cem",
+        "Oya",
+        "Gül",
+        "Ğ",
+        "Su",
+        "Hüseyin",
+    ]
+    assert tr_sorted(names) == [
+        "Ali",
+        "Cem",
+        "Çetin",
+        "Gül",
+        "Ğ",
+        "Hüseyin",
+        "Ilgın",
+        "İsmail",
+        "Oya",
+        "Ömer",
+        "Su",
+        "Şule",
+        "Uğur",
+        "Ünal",
+        "Zeki",
+    ]
 
 
 def test_sort_key_orders_by_last_then_first_name():

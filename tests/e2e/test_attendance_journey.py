@@ -29,8 +29,13 @@ def _user(email, first, last, role, n):
     user = User(email=email)
     user.set_password(root_conftest.PASSWORD)
     user.roles.append(RoleAssignment(role=role))
-    person = Person(user=user, first_name=first, last_name=last, position=Position.STAFF,
-                    municipality=root_conftest.municipality("Meram"))
+    person = Person(
+        user=user,
+        first_name=first,
+        last_name=last,
+        position=Position.STAFF,
+        municipality=root_conftest.municipality("Meram"),
+    )
     person.set_tckn(complete_tckn(f"{300000000 + n}"))
     db.session.add_all([user, person])
     db.session.flush()
@@ -43,22 +48,38 @@ def _setup(live_app, people=30):
     with live_app.app_context():
         now = datetime.now(ISTANBUL)
         start = max(time(0, 0), (now - timedelta(hours=1)).time()) if now.hour >= 1 else time(0, 0)
-        end = min(time(23, 59), (now + timedelta(hours=2)).time()) if now.hour < 22 else time(23, 59)
+        end = (
+            min(time(23, 59), (now + timedelta(hours=2)).time()) if now.hour < 22 else time(23, 59)
+        )
         trainer = _user("egitmen@kbb.example.org", "İsmail", "Güneş", Role.TRAINER, 0)
-        course = Course(code="AFET-1", title="Afet Yönetimi", category=Category(name="Afet"),
-                        is_published=True)
-        session = Session(course=course, starts_on=now.date(), ends_on=now.date(), city="Konya",
-                          capacity=people, status=SessionStatus.PUBLISHED, seats_taken=people,
-                          requires_approval=False)
+        course = Course(
+            code="AFET-1", title="Afet Yönetimi", category=Category(name="Afet"), is_published=True
+        )
+        session = Session(
+            course=course,
+            starts_on=now.date(),
+            ends_on=now.date(),
+            city="Konya",
+            capacity=people,
+            status=SessionStatus.PUBLISHED,
+            seats_taken=people,
+            requires_approval=False,
+        )
         session.meetings = [Meeting(day=now.date(), starts_at=start, ends_at=end)]
         session.trainers = [trainer]
         db.session.add(session)
         for n in range(1, people + 1):
-            person = _user(f"p{n}@kbb.example.org", f"Katılımcı{n:02d}", "Öztürk",
-                           Role.PARTICIPANT, n)
-            db.session.add(Registration(session=session, person=person,
-                                        municipality_id=person.municipality_id,
-                                        status=RegistrationStatus.CONFIRMED))
+            person = _user(
+                f"p{n}@kbb.example.org", f"Katılımcı{n:02d}", "Öztürk", Role.PARTICIPANT, n
+            )
+            db.session.add(
+                Registration(
+                    session=session,
+                    person=person,
+                    municipality_id=person.municipality_id,
+                    status=RegistrationStatus.CONFIRMED,
+                )
+            )
         db.session.commit()
         meeting_id = session.meetings[0].id
         with live_app.test_request_context():
@@ -93,8 +114,9 @@ def test_trainer_marks_thirty_on_a_phone_and_a_participant_checks_in(browser, ba
     page.reload()
     pressed = page.locator('.roster-row button[aria-pressed="true"]')
     expect(pressed).to_have_count(30)  # the 31st person checks in by QR below
-    expect(page.locator(".roster-row").nth(7).get_by_role("button", name="Geç kaldı", exact=True)
-           ).to_have_attribute("aria-pressed", "true")
+    expect(
+        page.locator(".roster-row").nth(7).get_by_role("button", name="Geç kaldı", exact=True)
+    ).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # The QR page shows a code; a participant opens its URL (as the camera would).

@@ -29,8 +29,14 @@ def _person(email, first, last, role, prefix, title=None) -> Person:
     user = User(email=email)
     user.set_password(root_conftest.PASSWORD)
     user.roles.append(RoleAssignment(role=role))
-    person = Person(user=user, first_name=first, last_name=last, title=title,
-                    municipality=root_conftest.municipality("Selçuklu"), position=Position.STAFF)
+    person = Person(
+        user=user,
+        first_name=first,
+        last_name=last,
+        title=title,
+        municipality=root_conftest.municipality("Selçuklu"),
+        position=Position.STAFF,
+    )
     person.set_tckn(complete_tckn(prefix))
     db.session.add_all([user, person])
     db.session.flush()
@@ -38,11 +44,30 @@ def _person(email, first, last, role, prefix, title=None) -> Person:
     return person
 
 
-def _session(course, day, city, *, venue=None, status=SessionStatus.PUBLISHED, days=1,
-             capacity=20, seats_taken=0, trainers=()) -> Session:
-    session = Session(course=course, starts_on=day, ends_on=day + timedelta(days=days - 1),
-                      city=city, venue=venue, capacity=capacity, seats_taken=seats_taken,
-                      status=status, requires_approval=False, trainers=list(trainers))
+def _session(
+    course,
+    day,
+    city,
+    *,
+    venue=None,
+    status=SessionStatus.PUBLISHED,
+    days=1,
+    capacity=20,
+    seats_taken=0,
+    trainers=(),
+) -> Session:
+    session = Session(
+        course=course,
+        starts_on=day,
+        ends_on=day + timedelta(days=days - 1),
+        city=city,
+        venue=venue,
+        capacity=capacity,
+        seats_taken=seats_taken,
+        status=status,
+        requires_approval=False,
+        trainers=list(trainers),
+    )
     session.meetings = [
         Meeting(day=day + timedelta(days=n), starts_at=time(9, 30), ends_at=time(16, 30))
         for n in range(days)
@@ -65,23 +90,40 @@ def _login(page: Page, email: str) -> None:
 def _visitor_catalogue(live_app):
     """Six sessions: four published that the filters and searches tell apart, and two hidden."""
     with live_app.app_context():
-        trainer = _person("hulya.aksoy@example.org", "Hülya", "Aksoy", Role.TRAINER, "141421356",
-                          title="Avukat")
+        trainer = _person(
+            "hulya.aksoy@example.org", "Hülya", "Aksoy", Role.TRAINER, "141421356", title="Avukat"
+        )
         law = Category(name="Mevzuat")
         it = Category(name="Bilgi Teknolojileri")
-        procurement = Course(code="IHL-101", title="Kamu İhale Kanunu Uygulamaları",
-                             category=law, is_published=True)
-        letters = Course(code="YAZ-110", title="Resmî Yazışma Kuralları", category=law,
-                         is_published=True)
-        security = Course(code="BT-205", title="Siber Güvenlik Farkındalığı", category=it,
-                          is_published=True)
-        hidden = Course(code="IHL-900", title="Çumra İhale Atölyesi", category=law,
-                        is_published=False)
-        hall = Venue(name="Çumra Kültür Merkezi", address="Cumhuriyet Mah. İstasyon Cad. No: 4",
-                     city="Çumra", capacity=60)
+        procurement = Course(
+            code="IHL-101", title="Kamu İhale Kanunu Uygulamaları", category=law, is_published=True
+        )
+        letters = Course(
+            code="YAZ-110", title="Resmî Yazışma Kuralları", category=law, is_published=True
+        )
+        security = Course(
+            code="BT-205", title="Siber Güvenlik Farkındalığı", category=it, is_published=True
+        )
+        hidden = Course(
+            code="IHL-900", title="Çumra İhale Atölyesi", category=law, is_published=False
+        )
+        hall = Venue(
+            name="Çumra Kültür Merkezi",
+            address="Cumhuriyet Mah. İstasyon Cad. No: 4",
+            city="Çumra",
+            capacity=60,
+        )
         first = local_today() + timedelta(days=14)
-        target = _session(procurement, first, "Çumra", venue=hall, days=2, capacity=25,
-                          seats_taken=7, trainers=[trainer])
+        target = _session(
+            procurement,
+            first,
+            "Çumra",
+            venue=hall,
+            days=2,
+            capacity=25,
+            seats_taken=7,
+            trainers=[trainer],
+        )
         _session(procurement, first + timedelta(days=7), "Konya")
         _session(letters, first + timedelta(days=3), "ILGIN")
         _session(security, first + timedelta(days=5), "Çumra")
@@ -110,7 +152,8 @@ def test_visitor_filters_searches_and_opens_a_session(page: Page, live_app):
 
     page.goto("/")
     page.get_by_role("navigation", name="Ana menü").get_by_role(
-        "link", name="Eğitim kataloğu").click()
+        "link", name="Eğitim kataloğu"
+    ).click()
     expect(page).to_have_title(re.compile("^Eğitim kataloğu"))
     expect(count).to_have_text("4 eğitim dönemi bulundu")
     expect(titles()).to_have_count(4)
@@ -129,8 +172,7 @@ def test_visitor_filters_searches_and_opens_a_session(page: Page, live_app):
     search.fill("cumra")
     search.press("Enter")
     expect(count).to_have_text("2 eğitim dönemi bulundu")
-    expect(titles()).to_have_text(["Kamu İhale Kanunu Uygulamaları",
-                                   "Siber Güvenlik Farkındalığı"])
+    expect(titles()).to_have_text(["Kamu İhale Kanunu Uygulamaları", "Siber Güvenlik Farkındalığı"])
     expect(search).to_have_value("cumra")
 
     # "ılgın" finds the session whose city was entered as "ILGIN".
@@ -160,10 +202,12 @@ def test_visitor_filters_searches_and_opens_a_session(page: Page, live_app):
     expect(page.get_by_text(f"{target['dates']} · Çumra", exact=True)).to_be_visible()
     schedule = page.get_by_role("region", name="Program")
     expect(schedule.get_by_role("listitem")).to_have_text(
-        [f"{day}, 09:30–16:30" for day in target["days"]])
+        [f"{day}, 09:30–16:30" for day in target["days"]]
+    )
     facts = page.locator("dl")
     expect(facts.locator("dt:text-is('Yer / mekân') + dd")).to_have_text(
-        re.compile(r"Çumra Kültür Merkezi\s*Cumhuriyet Mah\. İstasyon Cad\. No: 4\s*Çumra"))
+        re.compile(r"Çumra Kültür Merkezi\s*Cumhuriyet Mah\. İstasyon Cad\. No: 4\s*Çumra")
+    )
     expect(facts.locator("dt:text-is('Eğitmenler') + dd")).to_have_text("Hülya Aksoy (Avukat)")
     expect(facts.locator("dt:text-is('Kontenjan') + dd")).to_have_text("25")
     expect(facts.locator("dt:text-is('Boş yer') + dd")).to_have_text("18")
@@ -177,19 +221,30 @@ def test_visitor_filters_searches_and_opens_a_session(page: Page, live_app):
 def _admin_setup(live_app) -> None:
     with live_app.app_context():
         _person("egitim.mudurlugu@example.org", "Serkan", "Doğan", Role.ADMIN, "173205080")
-        _person("ozlem.cinar@example.org", "Özlem", "Çınar", Role.TRAINER, "223606797",
-                title="Bilgi İşlem Şefi")
-        db.session.add_all([
-            Category(name="Bilgi Teknolojileri"),
-            Venue(name="Birlik Eğitim Salonu", address="Feritpaşa Mah. Kule Cad. No: 8",
-                  city="Konya", capacity=40),
-        ])
+        _person(
+            "ozlem.cinar@example.org",
+            "Özlem",
+            "Çınar",
+            Role.TRAINER,
+            "223606797",
+            title="Bilgi İşlem Şefi",
+        )
+        db.session.add_all(
+            [
+                Category(name="Bilgi Teknolojileri"),
+                Venue(
+                    name="Birlik Eğitim Salonu",
+                    address="Feritpaşa Mah. Kule Cad. No: 8",
+                    city="Konya",
+                    capacity=40,
+                ),
+            ]
+        )
         db.session.commit()
         db.session.remove()
 
 
-def test_admin_creates_and_publishes_a_session_that_appears_in_the_catalogue(
-        page: Page, live_app):
+def test_admin_creates_and_publishes_a_session_that_appears_in_the_catalogue(page: Page, live_app):
     _admin_setup(live_app)
     first_day = local_today() + timedelta(days=20)
     second_day = first_day + timedelta(days=1)
@@ -211,9 +266,12 @@ def test_admin_creates_and_publishes_a_session_that_appears_in_the_catalogue(
     page.get_by_label("Belge", exact=True).select_option(label="Katılım Belgesi")
     page.get_by_role("button", name="Ekle", exact=True).click()
 
-    expect(flash).to_contain_text("Eğitim eklendi. Katalogda görünmesi için “Katalogda göster” düğmesine basın.")
+    expect(flash).to_contain_text(
+        "Eğitim eklendi. Katalogda görünmesi için “Katalogda göster” düğmesine basın."
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Belediyelerde Coğrafi Bilgi Sistemleri")
+        "Belediyelerde Coğrafi Bilgi Sistemleri"
+    )
     page.get_by_role("button", name="Katalogda göster").click()
     expect(flash).to_contain_text("Eğitim artık katalogda gösteriliyor.")
 
@@ -254,12 +312,14 @@ def test_admin_creates_and_publishes_a_session_that_appears_in_the_catalogue(
     expect(page.get_by_role("status")).to_have_text("1 eğitim dönemi bulundu")
     results.get_by_role("link", name="Belediyelerde Coğrafi Bilgi Sistemleri").click()
     expect(page.get_by_text("Ön izleme")).to_have_count(0)
-    expect(page.get_by_role("region", name="Program").get_by_role("listitem")).to_have_text([
-        f"{format_date_long(first_day, 'tr')}, 09:30–12:30: Temel kavramlar",
-        f"{format_date_long(second_day, 'tr')}, 13:30–17:30: Uygulama",
-    ])
-    expect(page.locator("dt:text-is('Yer / mekân') + dd")).to_contain_text(
-        "Birlik Eğitim Salonu")
+    expect(page.get_by_role("region", name="Program").get_by_role("listitem")).to_have_text(
+        [
+            f"{format_date_long(first_day, 'tr')}, 09:30–12:30: Temel kavramlar",
+            f"{format_date_long(second_day, 'tr')}, 13:30–17:30: Uygulama",
+        ]
+    )
+    expect(page.locator("dt:text-is('Yer / mekân') + dd")).to_contain_text("Birlik Eğitim Salonu")
     expect(page.locator("dt:text-is('Eğitmenler') + dd")).to_have_text(
-        "Özlem Çınar (Bilgi İşlem Şefi)")
+        "Özlem Çınar (Bilgi İşlem Şefi)"
+    )
     expect(page.locator("dt:text-is('Boş yer') + dd")).to_have_text("30")

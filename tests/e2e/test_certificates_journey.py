@@ -26,24 +26,42 @@ def _setup(live_app) -> int:
     with live_app.app_context():
         _user("yonetici@kbb.example.org", "Yönetici", "Birlik", Role.ADMIN, 900)
         day = local_today() - timedelta(days=1)
-        course = Course(code="BLG-1", title="İhale Mevzuatında Güncel Değişiklikler",
-                        category=Category(name="Mevzuat"), is_published=True)
-        session = Session(course=course, starts_on=day, ends_on=day, city="Konya", capacity=10,
-                          status=SessionStatus.PUBLISHED, seats_taken=3,
-                          requires_approval=False)
+        course = Course(
+            code="BLG-1",
+            title="İhale Mevzuatında Güncel Değişiklikler",
+            category=Category(name="Mevzuat"),
+            is_published=True,
+        )
+        session = Session(
+            course=course,
+            starts_on=day,
+            ends_on=day,
+            city="Konya",
+            capacity=10,
+            status=SessionStatus.PUBLISHED,
+            seats_taken=3,
+            requires_approval=False,
+        )
         session.meetings = [Meeting(day=day, starts_at=time(9), ends_at=time(12))]
         db.session.add(session)
         db.session.add(Signatory(name="Şükrü Öztürk", title="Birlik Başkanı"))
         for n, last in enumerate(LAST_NAMES, start=1):
             person = _user(f"b{n}@kbb.example.org", "Gül", last, Role.PARTICIPANT, 900 + n)
-            registration = Registration(session=session, person=person,
-                                        municipality_id=person.municipality_id,
-                                        status=RegistrationStatus.CONFIRMED)
+            registration = Registration(
+                session=session,
+                person=person,
+                municipality_id=person.municipality_id,
+                status=RegistrationStatus.CONFIRMED,
+            )
             db.session.add(registration)
             db.session.flush()
-            db.session.add(AttendanceMark(meeting_id=session.meetings[0].id,
-                                          registration_id=registration.id,
-                                          status=AttendanceStatus.PRESENT))
+            db.session.add(
+                AttendanceMark(
+                    meeting_id=session.meetings[0].id,
+                    registration_id=registration.id,
+                    status=AttendanceStatus.PRESENT,
+                )
+            )
         db.session.commit()
         session_id = session.id
         db.session.remove()
@@ -80,8 +98,11 @@ def test_admin_issues_prints_and_the_public_verifies(browser, base_url, live_app
             reader = PdfReader(io.BytesIO(downloaded.read()))
         text = [" ".join(p.extract_text().split()) for p in reader.pages]
         assert len(text) == 3
-        assert [next(n for n in ("ÇELİK", "IŞIK", "ŞAHİN") if f"GÜL {n}" in t) for t in text] \
-            == ["ÇELİK", "IŞIK", "ŞAHİN"]
+        assert [next(n for n in ("ÇELİK", "IŞIK", "ŞAHİN") if f"GÜL {n}" in t) for t in text] == [
+            "ÇELİK",
+            "IŞIK",
+            "ŞAHİN",
+        ]
 
         with live_app.app_context():
             certificate = db.session.query(Certificate).order_by(Certificate.id).first()
@@ -96,8 +117,14 @@ def test_admin_issues_prints_and_the_public_verifies(browser, base_url, live_app
         page.get_by_role("button", name="Belgeyi iptal et").click()
         expect(page.get_by_text("Belge iptal edildi.")).to_be_visible()
         public.reload()
-        expect(public.get_by_text(re.compile(r"Bu belge \d\d\.\d\d\.\d{4} tarihinde iptal "
-                                             r"edildi\."))).to_be_visible()
+        expect(
+            public.get_by_text(
+                re.compile(
+                    r"Bu belge \d\d\.\d\d\.\d{4} tarihinde iptal "
+                    r"edildi\."
+                )
+            )
+        ).to_be_visible()
         public.context.close()
     finally:
         context.close()

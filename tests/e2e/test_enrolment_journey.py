@@ -25,9 +25,16 @@ def _account(email, first, last, role, prefix, coordinated=None):
     user = User(email=email)
     user.set_password(root_conftest.PASSWORD)
     municipality = root_conftest.municipality("Ilgın")
-    user.roles.append(RoleAssignment(role=role, municipality_id=municipality.id if coordinated else None))
-    person = Person(user=user, first_name=first, last_name=last, municipality=municipality,
-                    position=Position.STAFF)
+    user.roles.append(
+        RoleAssignment(role=role, municipality_id=municipality.id if coordinated else None)
+    )
+    person = Person(
+        user=user,
+        first_name=first,
+        last_name=last,
+        municipality=municipality,
+        position=Position.STAFF,
+    )
     person.set_tckn(complete_tckn(prefix))
     db.session.add_all([user, person])
     db.session.flush()
@@ -38,13 +45,25 @@ def _setup(live_app) -> int:
     with live_app.app_context():
         _account("ilk@ilgin.bel.tr", "Ayşe", "Işık", Role.PARTICIPANT, "314159265")
         _account("ikinci@ilgin.bel.tr", "Çağrı", "Öztürk", Role.PARTICIPANT, "271828183")
-        _account("egitim@ilgin.bel.tr", "Şule", "Çelik", Role.COORDINATOR, "161803398",
-                 coordinated=True)
+        _account(
+            "egitim@ilgin.bel.tr", "Şule", "Çelik", Role.COORDINATOR, "161803398", coordinated=True
+        )
         day = local_today() + timedelta(days=21)
-        course = Course(code="KVKK-201", title="Belediyelerde Kişisel Verilerin Korunması",
-                        category=Category(name="KVKK"), is_published=True)
-        session = Session(course=course, starts_on=day, ends_on=day, city="Konya", capacity=1,
-                          status=SessionStatus.PUBLISHED, requires_approval=True)
+        course = Course(
+            code="KVKK-201",
+            title="Belediyelerde Kişisel Verilerin Korunması",
+            category=Category(name="KVKK"),
+            is_published=True,
+        )
+        session = Session(
+            course=course,
+            starts_on=day,
+            ends_on=day,
+            city="Konya",
+            capacity=1,
+            status=SessionStatus.PUBLISHED,
+            requires_approval=True,
+        )
         session.meetings = [Meeting(day=day, starts_at=time(9), ends_at=time(16))]
         db.session.add(session)
         db.session.commit()

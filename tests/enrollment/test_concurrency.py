@@ -16,7 +16,8 @@ from training_app.catalog.models import Category, Course, Meeting, Session, Sess
 from training_app.core.errors import DomainError
 from training_app.core.timeutil import local_today
 from training_app.enrollment import services
-from training_app.enrollment.models import Registration, RegistrationStatus as S
+from training_app.enrollment.models import Registration
+from training_app.enrollment.models import RegistrationStatus as S
 from training_app.extensions import db
 from training_app.municipalities.models import Municipality
 from training_app.municipalities.services import seed_member_municipalities
@@ -32,10 +33,13 @@ def concurrent_app(app, tmp_path):
         url = app.config["SQLALCHEMY_DATABASE_URI"]
     else:
         url = f"sqlite:///{tmp_path / 'concurrency.sqlite3'}"
-    other = build_app({"SQLALCHEMY_DATABASE_URI": url,
-                       # Within PostgreSQL's default limit of 100 connections.
-                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 30, "max_overflow": 0,
-                                                     "pool_timeout": 60}})
+    other = build_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            # Within PostgreSQL's default limit of 100 connections.
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 30, "max_overflow": 0, "pool_timeout": 60},
+        }
+    )
     with other.app_context():
         if not USING_POSTGRES:
             db.create_all()
@@ -49,21 +53,33 @@ def concurrent_app(app, tmp_path):
 
 def _setup(capacity: int, quota: int | None = None) -> tuple[int, list[int]]:
     municipalities = list(db.session.scalars(select(Municipality).order_by(Municipality.id)))
-    course = Course(code="EŞZ-1", title="Eşzamanlı Başvuru", category=Category(name="Test"),
-                    is_published=True)
+    course = Course(
+        code="EŞZ-1", title="Eşzamanlı Başvuru", category=Category(name="Test"), is_published=True
+    )
     day = local_today() + timedelta(days=10)
-    session = Session(course=course, starts_on=day, ends_on=day, city="Konya", capacity=capacity,
-                      municipality_quota=quota, status=SessionStatus.PUBLISHED,
-                      requires_approval=False)
+    session = Session(
+        course=course,
+        starts_on=day,
+        ends_on=day,
+        city="Konya",
+        capacity=capacity,
+        municipality_quota=quota,
+        status=SessionStatus.PUBLISHED,
+        requires_approval=False,
+    )
     session.meetings = [Meeting(day=day, starts_at=time(9), ends_at=time(17))]
     db.session.add(session)
     user_ids = []
     for n in range(PEOPLE):
         user = User(email=f"es{n}@example.org", password_hash="x")
         user.roles.append(RoleAssignment(role=Role.PARTICIPANT))
-        person = Person(user=user, first_name=f"Kişi{n}", last_name="Eş",
-                        municipality=municipalities[n % len(municipalities)],
-                        position=Position.STAFF)
+        person = Person(
+            user=user,
+            first_name=f"Kişi{n}",
+            last_name="Eş",
+            municipality=municipalities[n % len(municipalities)],
+            position=Position.STAFF,
+        )
         person.set_tckn(next_tckn())
         db.session.add(person)
         user_ids.append(user)
@@ -102,7 +118,8 @@ def _apply_all(app, session_id: int, user_ids: list[int]) -> list[str]:
 
 def _counts(session_id: int) -> dict:
     rows = db.session.execute(
-        select(Registration.status, func.count()).where(Registration.session_id == session_id)
+        select(Registration.status, func.count())
+        .where(Registration.session_id == session_id)
         .group_by(Registration.status)
     ).all()
     return dict(rows)
@@ -118,9 +135,13 @@ def test_hundred_simultaneous_applications_for_twenty_seats(concurrent_app):
         assert counts == {S.CONFIRMED: SEATS, S.WAITLISTED: PEOPLE - SEATS}
         assert db.session.get(Session, session_id).seats_taken == SEATS
         positions = sorted(
-            services.waitlist_position(r) for r in db.session.scalars(
-                select(Registration).where(Registration.session_id == session_id,
-                                           Registration.status == S.WAITLISTED)))
+            services.waitlist_position(r)
+            for r in db.session.scalars(
+                select(Registration).where(
+                    Registration.session_id == session_id, Registration.status == S.WAITLISTED
+                )
+            )
+        )
         assert positions == list(range(1, PEOPLE - SEATS + 1))
 
 
@@ -130,7 +151,8 @@ def test_the_same_person_clicking_five_times_at_once_registers_once(concurrent_a
     errors = _apply_all(concurrent_app, session_id, [user_ids[0]] * 5)
     with concurrent_app.app_context():
         registrations = db.session.scalars(
-            select(Registration).where(Registration.session_id == session_id)).all()
+            select(Registration).where(Registration.session_id == session_id)
+        ).all()
         assert len(registrations) == 1 and registrations[0].status == S.CONFIRMED
         assert len(errors) == 4
         assert all(e.startswith("refused:") for e in errors), errors

@@ -9,22 +9,33 @@ from training_app.core.errors import DomainError
 from training_app.core.models import OutboxMessage
 from training_app.core.timeutil import local_today, utcnow
 from training_app.enrollment import services
-from training_app.enrollment.models import Registration, RegistrationStatus as S
+from training_app.enrollment.models import Registration
+from training_app.enrollment.models import RegistrationStatus as S
 from training_app.extensions import db
 
 
 def mails_to(user):
-    return [m.subject for m in db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.recipient == user.email).order_by(OutboxMessage.id))]
+    return [
+        m.subject
+        for m in db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == user.email)
+            .order_by(OutboxMessage.id)
+        )
+    ]
 
 
-def test_session_without_approval_confirms_until_full_then_waitlists(make_session, participant, enrol):
+def test_session_without_approval_confirms_until_full_then_waitlists(
+    make_session, participant, enrol
+):
     session = make_session(capacity=2, requires_approval=False)
     users = [participant() for _ in range(4)]
     results = [enrol(u, session) for u in users]
     assert [r.status for r in results] == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
     assert session.seats_taken == 2
-    assert services.waitlist_position(results[2]) == 1 and services.waitlist_position(results[3]) == 2
+    assert (
+        services.waitlist_position(results[2]) == 1 and services.waitlist_position(results[3]) == 2
+    )
     assert any("Kayıt onaylandı" in s for s in mails_to(users[0]))
     assert any("Yedek liste" in s for s in mails_to(users[2]))
     history = [(e.from_status, e.to_status) for e in results[2].events]
@@ -38,7 +49,9 @@ def test_approval_flow_by_the_municipality_coordinator(make_session, participant
     registration = enrol(user, session)
     assert registration.status == S.PENDING_APPROVAL
     assert any("Onay bekleyen başvuru" in s for s in mails_to(coordinator))
-    other_coordinator = make_user(Role.COORDINATOR, email="c-meram@example.org", coordinated="Meram")
+    other_coordinator = make_user(
+        Role.COORDINATOR, email="c-meram@example.org", coordinated="Meram"
+    )
     with pytest.raises(DomainError, match="Yalnızca kişinin belediyesinin eğitim sorumlusu"):
         services.approve(registration, other_coordinator)
     assert mails_to(other_coordinator) == []
@@ -66,16 +79,24 @@ def test_refusal_needs_a_reason_and_tells_the_person(make_session, participant, 
     assert again.id == registration.id and again.status == S.PENDING_APPROVAL
 
 
-@pytest.mark.parametrize("case, message", [
-    ("draft", "Bu eğitim dönemi başvuruya açık değil."),
-    ("not_open_yet", "Bu eğitim dönemine başvurular henüz açılmadı."),
-    ("closed", "Bu eğitim dönemine başvurular kapandı."),
-    ("position", "Bu eğitim yalnızca şu görevlere açıktır: Belediye Başkanı, Başkan Yardımcısı."),
-    ("not_member", "Yalnızca üye belediyelerin çalışanları başvurabilir."),
-    ("twice", "Bu eğitim dönemine zaten başvurdunuz."),
-    ("started", "Bu eğitim dönemi başladı."),
-])
-def test_each_refusal_has_a_turkish_message(case, message, make_session, make_course, participant, enrol):
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("draft", "Bu eğitim dönemi başvuruya açık değil."),
+        ("not_open_yet", "Bu eğitim dönemine başvurular henüz açılmadı."),
+        ("closed", "Bu eğitim dönemine başvurular kapandı."),
+        (
+            "position",
+            "Bu eğitim yalnızca şu görevlere açıktır: Belediye Başkanı, Başkan Yardımcısı.",
+        ),
+        ("not_member", "Yalnızca üye belediyelerin çalışanları başvurabilir."),
+        ("twice", "Bu eğitim dönemine zaten başvurdunuz."),
+        ("started", "Bu eğitim dönemi başladı."),
+    ],
+)
+def test_each_refusal_has_a_turkish_message(
+    case, message, make_session, make_course, participant, enrol
+):
     now = utcnow()
     fields = {}
     course = None
@@ -104,8 +125,9 @@ def test_each_refusal_has_a_turkish_message(case, message, make_session, make_co
 
 def test_overlap_with_a_confirmed_session_is_refused(make_session, make_course, participant, enrol):
     day = local_today() + timedelta(days=20)
-    first = make_session(course=make_course(title="Afet Yönetimi"), starts_on=day, days=1,
-                         requires_approval=False)
+    first = make_session(
+        course=make_course(title="Afet Yönetimi"), starts_on=day, days=1, requires_approval=False
+    )
     second = make_session(starts_on=day, days=1, requires_approval=False)
     user = participant()
     enrol(user, first)
@@ -113,7 +135,9 @@ def test_overlap_with_a_confirmed_session_is_refused(make_session, make_course, 
         services.enroll(user.person, second, by=user)
 
 
-def test_municipality_quota_is_respected_and_waitlist_skips_a_full_municipality(make_session, participant, enrol):
+def test_municipality_quota_is_respected_and_waitlist_skips_a_full_municipality(
+    make_session, participant, enrol
+):
     session = make_session(capacity=3, municipality_quota=1, requires_approval=False)
     a1, a2 = participant("Ilgın"), participant("Ilgın")
     b1 = participant("Meram")
@@ -160,8 +184,12 @@ def test_no_promotion_once_the_session_has_started(make_session, participant, en
     assert r2.status == S.WAITLISTED
 
 
-def test_own_cancellation_stops_at_the_deadline_then_needs_a_coordinator(make_session, participant, make_user, enrol):
-    session = make_session(requires_approval=False, cancellation_deadline=utcnow() + timedelta(hours=1))
+def test_own_cancellation_stops_at_the_deadline_then_needs_a_coordinator(
+    make_session, participant, make_user, enrol
+):
+    session = make_session(
+        requires_approval=False, cancellation_deadline=utcnow() + timedelta(hours=1)
+    )
     user = participant()
     registration = enrol(user, session)
     session.cancellation_deadline = utcnow() - timedelta(minutes=1)
@@ -176,7 +204,9 @@ def test_own_cancellation_stops_at_the_deadline_then_needs_a_coordinator(make_se
     assert registration.status == S.CANCELLED and registration.reason == "Görevlendirme değişti"
 
 
-def test_session_cancellation_cancels_every_registration_and_tells_them(make_session, participant, make_user, enrol):
+def test_session_cancellation_cancels_every_registration_and_tells_them(
+    make_session, participant, make_user, enrol
+):
     from training_app.catalog.services import cancel_session
 
     session = make_session(capacity=1, requires_approval=False)
@@ -195,7 +225,9 @@ def test_nomination_skips_approval_and_reports_outsiders(make_session, participa
     coordinator = make_user(Role.COORDINATOR, email="c@example.org", coordinated="Ilgın")
     mine1, mine2 = participant("Ilgın"), participant("Ilgın")
     outsider = participant("Meram")
-    done, problems = services.nominate(session, [mine1.person, mine2.person, outsider.person], coordinator)
+    done, problems = services.nominate(
+        session, [mine1.person, mine2.person, outsider.person], coordinator
+    )
     db.session.commit()
     assert [r.status for r in done] == [S.CONFIRMED, S.WAITLISTED]
     assert done[0].nominated_by_id == coordinator.id

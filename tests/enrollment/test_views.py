@@ -6,30 +6,39 @@ from sqlalchemy import select
 
 from tests.conftest import login, next_tckn
 from training_app.accounts.models import Person, Role
-from training_app.enrollment.models import Registration, RegistrationStatus as S
+from training_app.enrollment.models import Registration
+from training_app.enrollment.models import RegistrationStatus as S
 from training_app.extensions import db
 
 
-def test_participant_applies_from_the_session_page_and_sees_it_in_my_trainings(client, make_session, participant):
+def test_participant_applies_from_the_session_page_and_sees_it_in_my_trainings(
+    client, make_session, participant
+):
     session = make_session(capacity=1, requires_approval=False)
     first = participant()
     login(client, first.email)
     page = client.get(f"/catalogue/sessions/{session.id}").get_data(as_text=True)
     assert "Başvur" in page
-    page = client.post(f"/sessions/{session.id}/apply", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/sessions/{session.id}/apply", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Kaydınız onaylandı." in page
     page = client.get("/my/trainings").get_data(as_text=True)
     assert "Yaklaşan eğitimler" in page and f"/catalogue/sessions/{session.id}/calendar.ics" in page
     client.post("/logout")
     second = participant()
     login(client, second.email)
-    page = client.post(f"/sessions/{session.id}/apply", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/sessions/{session.id}/apply", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "yedek listede 1. sıradasınız" in page
     page = client.get("/my/trainings").get_data(as_text=True)
     assert "Yedek listede 1. sıradasınız." in page and session.course.title in page
 
 
-def test_refused_application_shows_the_reason_on_the_session_page(client, make_session, make_course, participant):
+def test_refused_application_shows_the_reason_on_the_session_page(
+    client, make_session, make_course, participant
+):
     from training_app.accounts.models import Position
 
     session = make_session(course=make_course(positions={Position.MAYOR}))
@@ -38,7 +47,9 @@ def test_refused_application_shows_the_reason_on_the_session_page(client, make_s
     assert "Bu eğitim yalnızca şu görevlere açıktır: Belediye Başkanı." in page
 
 
-def test_coordinator_approves_many_and_refusal_needs_a_reason(client, make_session, participant, make_user, enrol):
+def test_coordinator_approves_many_and_refusal_needs_a_reason(
+    client, make_session, participant, make_user, enrol
+):
     session = make_session(capacity=5, requires_approval=True)
     regs = [enrol(participant("Ilgın"), session) for _ in range(3)]
     foreign = enrol(participant("Meram"), session)
@@ -47,20 +58,26 @@ def test_coordinator_approves_many_and_refusal_needs_a_reason(client, make_sessi
     page = client.get("/coordinator/requests").get_data(as_text=True)
     assert all(r.person.full_name in page for r in regs)
     assert foreign.person.full_name not in page
-    response = client.post("/coordinator/requests", data={
-        "registration_ids": [regs[0].id, regs[1].id], "decision": "refuse", "reason": ""})
+    response = client.post(
+        "/coordinator/requests",
+        data={"registration_ids": [regs[0].id, regs[1].id], "decision": "refuse", "reason": ""},
+    )
     assert response.status_code == 400
     assert "Ret gerekçesini yazın." in response.get_data(as_text=True)
-    page = client.post("/coordinator/requests", data={
-        "registration_ids": [regs[0].id, regs[1].id, foreign.id], "decision": "approve"},
-        follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/coordinator/requests",
+        data={"registration_ids": [regs[0].id, regs[1].id, foreign.id], "decision": "approve"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "2 başvuru karara bağlandı." in page
     statuses = {r.id: r.status for r in db.session.scalars(select(Registration))}
     assert statuses[regs[0].id] == statuses[regs[1].id] == S.CONFIRMED
     assert statuses[regs[2].id] == statuses[foreign.id] == S.PENDING_APPROVAL
 
 
-def test_nobody_can_cancel_someone_elses_registration_by_changing_the_id(client, make_session, participant, make_user, enrol):
+def test_nobody_can_cancel_someone_elses_registration_by_changing_the_id(
+    client, make_session, participant, make_user, enrol
+):
     session = make_session(requires_approval=False)
     registration = enrol(participant(), session)
     login(client, participant().email)
@@ -68,25 +85,35 @@ def test_nobody_can_cancel_someone_elses_registration_by_changing_the_id(client,
     client.post("/logout")
     other_coordinator = make_user(Role.COORDINATOR, email="c@example.org", coordinated="Meram")
     login(client, other_coordinator.email)
-    assert client.post(f"/registrations/{registration.id}/cancel", data={"reason": "x"}).status_code == 404
+    assert (
+        client.post(f"/registrations/{registration.id}/cancel", data={"reason": "x"}).status_code
+        == 404
+    )
     db.session.refresh(registration)
     assert registration.status == S.CONFIRMED
 
 
-def test_coordinator_nominates_people_of_their_municipality(client, make_session, participant, make_user):
+def test_coordinator_nominates_people_of_their_municipality(
+    client, make_session, participant, make_user
+):
     session = make_session(requires_approval=True)
     mine = participant("Ilgın")
     coordinator = make_user(Role.COORDINATOR, email="c@example.org", coordinated="Ilgın")
     login(client, coordinator.email)
     page = client.get("/coordinator/nominate").get_data(as_text=True)
     assert mine.person.full_name in page
-    page = client.post("/coordinator/nominate", data={"session_id": session.id, "person_ids": [mine.person.id]},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/coordinator/nominate",
+        data={"session_id": session.id, "person_ids": [mine.person.id]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "1 kişi kaydedildi, 0 kişi yedek listede." in page
     assert db.session.scalar(select(Registration.status)) == S.CONFIRMED
 
 
-def test_roster_is_in_turkish_order_with_masked_ids_and_exports(client, make_session, participant, make_user, enrol):
+def test_roster_is_in_turkish_order_with_masked_ids_and_exports(
+    client, make_session, participant, make_user, enrol
+):
     session = make_session(requires_approval=False)
     for last in ("Şahin", "Çelik", "Sarı", "Cem", "İnce", "Işık"):
         enrol(participant(last_name=last), session)
@@ -121,16 +148,20 @@ def test_import_reports_every_bad_row_before_writing_anything(client, make_sessi
     admin = make_user(Role.ADMIN, email="admin@example.org")
     login(client, admin.email)
     good = next_tckn()
-    content = _csv([
-        [good, "Ayşe", "Öztürk", "Çumra Belediyesi", "Personel", ""],
-        ["12345678901", "Ali", "Kaya", "Meram", "Personel", ""],
-        [good, "Ayşe", "Öztürk", "Çumra", "Personel", ""],
-        [next_tckn(), "Veli", "Er", "Kadıköy", "Personel", ""],
-        [next_tckn(), "Can", "Er", "Hadım", "personel", ""],  # a common misspelling of Hadim
-    ])
-    response = client.post(f"/admin/sessions/{session.id}/roster/import",
-                           data={"file": (io.BytesIO(content.encode()), "liste.csv")},
-                           content_type="multipart/form-data")
+    content = _csv(
+        [
+            [good, "Ayşe", "Öztürk", "Çumra Belediyesi", "Personel", ""],
+            ["12345678901", "Ali", "Kaya", "Meram", "Personel", ""],
+            [good, "Ayşe", "Öztürk", "Çumra", "Personel", ""],
+            [next_tckn(), "Veli", "Er", "Kadıköy", "Personel", ""],
+            [next_tckn(), "Can", "Er", "Hadım", "personel", ""],  # a common misspelling of Hadim
+        ]
+    )
+    response = client.post(
+        f"/admin/sessions/{session.id}/roster/import",
+        data={"file": (io.BytesIO(content.encode()), "liste.csv")},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert "5 satırdan 3 tanesinde hata var. Henüz hiçbir şey içe aktarılmadı." in page
     assert "Geçersiz T.C. Kimlik No." in page
@@ -145,19 +176,34 @@ def test_import_reports_every_bad_row_before_writing_anything(client, make_sessi
     assert names == ["Ayşe", "Can"]
 
 
-def test_import_of_a_clean_file_registers_everyone_in_one_go(client, make_session, make_user, participant):
+def test_import_of_a_clean_file_registers_everyone_in_one_go(
+    client, make_session, make_user, participant
+):
     session = make_session(capacity=2, requires_approval=True)
     admin = make_user(Role.ADMIN, email="admin@example.org")
     known = participant("Ilgın")
     login(client, admin.email)
-    content = _csv([
-        [known.person.reveal_tckn(), known.person.first_name, known.person.last_name, "ILGIN", "", ""],
-        [next_tckn(), "Gülşen", "Ünal", "cumra", "Birim Amiri", ""],
-        [next_tckn(), "Oğuz", "Şen", "Konya Büyükşehir Belediyesi", "personel", ""],
-    ], delimiter=",", bom=False)
-    response = client.post(f"/admin/sessions/{session.id}/roster/import",
-                           data={"file": (io.BytesIO(content.encode("utf-8")), "liste.csv")},
-                           content_type="multipart/form-data")
+    content = _csv(
+        [
+            [
+                known.person.reveal_tckn(),
+                known.person.first_name,
+                known.person.last_name,
+                "ILGIN",
+                "",
+                "",
+            ],
+            [next_tckn(), "Gülşen", "Ünal", "cumra", "Birim Amiri", ""],
+            [next_tckn(), "Oğuz", "Şen", "Konya Büyükşehir Belediyesi", "personel", ""],
+        ],
+        delimiter=",",
+        bom=False,
+    )
+    response = client.post(
+        f"/admin/sessions/{session.id}/roster/import",
+        data={"file": (io.BytesIO(content.encode("utf-8")), "liste.csv")},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert "3 satırın tümü doğru." in page
     import re

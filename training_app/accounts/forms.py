@@ -56,78 +56,132 @@ class PersonFieldsMixin:
     municipality_id = SelectField(
         _l("Municipality"), coerce=_int_or_none, validators=[InputRequired()]
     )
-    unit_id = SelectField(_l("Unit (directorate)"), coerce=_int_or_none, validators=[Optional()],
-                          validate_choice=False)
-    unit_other = StringField(_l("Other unit"), validators=[Optional(), Length(max=150)],
-                             description=_l("Only if your unit is not in the list."))
+    unit_id = SelectField(
+        _l("Unit (directorate)"),
+        coerce=_int_or_none,
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    unit_other = StringField(
+        _l("Other unit"),
+        validators=[Optional(), Length(max=150)],
+        description=_l("Only if your unit is not in the list."),
+    )
     position = SelectField(_l("Position"), validators=[InputRequired()])
-    title = StringField(_l("Job title"), validators=[Optional(), Length(max=150)],
-                        description=_l("As it should be printed, e.g. Bilgi İşlem Şefi."))
+    title = StringField(
+        _l("Job title"),
+        validators=[Optional(), Length(max=150)],
+        description=_l("As it should be printed, e.g. Bilgi İşlem Şefi."),
+    )
     employment_type = SelectField(_l("Employment type"), validators=[Optional()])
-    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=30)],
-                     render_kw={"autocomplete": "tel"})
+    phone = TelField(
+        _l("Phone"), validators=[Optional(), Length(max=30)], render_kw={"autocomplete": "tel"}
+    )
 
 
 class RegistrationForm(PersonFieldsMixin, FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)],
-                       render_kw={"autocomplete": "email"})
-    password = PasswordField(_l("Password"), validators=[InputRequired()],
-                             description=_l("At least 10 characters, with letters and digits."),
-                             render_kw={"autocomplete": "new-password"})
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired()],
+        description=_l("At least 10 characters, with letters and digits."),
+        render_kw={"autocomplete": "new-password"},
+    )
     password_confirm = PasswordField(
         _l("Password again"),
-        validators=[InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        validators=[
+            InputRequired(),
+            EqualTo("password", message=_l("The passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     privacy_acknowledged = BooleanField(
         _l("I have read the privacy notice."),
-        validators=[InputRequired(message=_l("You must confirm that you have read the privacy notice."))],
+        validators=[
+            InputRequired(message=_l("You must confirm that you have read the privacy notice."))
+        ],
     )
-    consent_newsletter = BooleanField(_l("I agree to receive announcements of new trainings by e-mail (optional)."))
-    consent_photos = BooleanField(_l("I agree that photos taken during trainings may be published (optional)."))
+    consent_newsletter = BooleanField(
+        _l("I agree to receive announcements of new trainings by e-mail (optional).")
+    )
+    consent_photos = BooleanField(
+        _l("I agree that photos taken during trainings may be published (optional).")
+    )
 
 
 class ProfileForm(PersonFieldsMixin, FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)],
-                       render_kw={"autocomplete": "email"})
-    consent_newsletter = BooleanField(_l("I agree to receive announcements of new trainings by e-mail (optional)."))
-    consent_photos = BooleanField(_l("I agree that photos taken during trainings may be published (optional)."))
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    consent_newsletter = BooleanField(
+        _l("I agree to receive announcements of new trainings by e-mail (optional).")
+    )
+    consent_photos = BooleanField(
+        _l("I agree that photos taken during trainings may be published (optional).")
+    )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email()],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"), validators=[InputRequired()],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(), Email()],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
+    )
     remember = BooleanField(_l("Remember me"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email()],
-                       render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(), Email()],
+        render_kw={"autocomplete": "email"},
+    )
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[InputRequired()],
-                             description=_l("At least 10 characters, with letters and digits."),
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired()],
+        description=_l("At least 10 characters, with letters and digits."),
+        render_kw={"autocomplete": "new-password"},
+    )
     password_confirm = PasswordField(
         _l("New password again"),
-        validators=[InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        validators=[
+            InputRequired(),
+            EqualTo("password", message=_l("The passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[InputRequired()],
-                                     render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("New password"), validators=[InputRequired()],
-                                 description=_l("At least 10 characters, with letters and digits."),
-                                 render_kw={"autocomplete": "new-password"})
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired()],
+        description=_l("At least 10 characters, with letters and digits."),
+        render_kw={"autocomplete": "new-password"},
+    )
     new_password_confirm = PasswordField(
         _l("New password again"),
-        validators=[InputRequired(),
-                    EqualTo("new_password", message=_l("The passwords do not match."))],
+        validators=[
+            InputRequired(),
+            EqualTo("new_password", message=_l("The passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -135,7 +189,9 @@ class ChangePasswordForm(FlaskForm):
 class AcknowledgeForm(FlaskForm):
     privacy_acknowledged = BooleanField(
         _l("I have read the privacy notice."),
-        validators=[InputRequired(message=_l("You must confirm that you have read the privacy notice."))],
+        validators=[
+            InputRequired(message=_l("You must confirm that you have read the privacy notice."))
+        ],
     )
 
 

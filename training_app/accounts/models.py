@@ -17,7 +17,6 @@ from ..extensions import db
 from ..municipalities.models import Municipality, Unit
 
 
-
 class Role(enum.StrEnum):
     PARTICIPANT = "participant"
     COORDINATOR = "coordinator"
@@ -149,7 +148,9 @@ class RoleAssignment(db.Model):
 
     __tablename__ = "role_assignments"
     __table_args__ = (
-        UniqueConstraint("user_id", "role", "municipality_id", name="uq_role_assignments_user_role"),
+        UniqueConstraint(
+            "user_id", "role", "municipality_id", name="uq_role_assignments_user_role"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,9 +189,7 @@ class Person(db.Model):
     #: Görev / unvan as printed, e.g. "Bilgi İşlem Şefi"; optional.
     title: Mapped[str | None] = mapped_column(String(150))
     employment_type: Mapped[EmploymentType | None] = mapped_column(str_enum(EmploymentType, 30))
-    municipality_id: Mapped[int | None] = mapped_column(
-        ForeignKey("municipalities.id"), index=True
-    )
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     #: A unit not in the municipality's list, typed by the person.
     unit_other: Mapped[str | None] = mapped_column(String(150))

@@ -1,4 +1,4 @@
-"""Account use cases: registration, login, password reset, profile, staff accounts, privacy notice."""
+"""Account use cases: registration, login, password reset, profile, staff accounts, privacy."""
 
 import re
 from dataclasses import dataclass
@@ -89,9 +89,14 @@ def needs_privacy_acknowledgement(user: User) -> bool:
 
 
 def has_acknowledged_any(user: User) -> bool:
-    return db.session.scalar(
-        select(PrivacyAcknowledgement.id).where(PrivacyAcknowledgement.user_id == user.id).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(PrivacyAcknowledgement.id)
+            .where(PrivacyAcknowledgement.user_id == user.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def acknowledge_privacy_notice(user: User, notice: PrivacyNotice) -> None:
@@ -122,8 +127,9 @@ def _check_person_details(details: PersonDetails, person: Person | None = None) 
     if details.unit_id is not None:
         unit = db.session.get(Unit, details.unit_id)
         if unit is None or unit.municipality_id != details.municipality_id:
-            raise DomainError(_("This unit does not belong to the chosen municipality."),
-                              field="unit_id")
+            raise DomainError(
+                _("This unit does not belong to the chosen municipality."), field="unit_id"
+            )
 
 
 def tidy_name(name: str) -> str:
@@ -189,8 +195,11 @@ def register_participant(
     audit.record(
         "user.register",
         user,
-        {"privacy_notice_version": notice.version, "consent_newsletter": consent_newsletter,
-         "consent_photos": consent_photos},
+        {
+            "privacy_notice_version": notice.version,
+            "consent_newsletter": consent_newsletter,
+            "consent_photos": consent_photos,
+        },
         actor=user,
     )
     queue_mail(user.email, "welcome", person_name=person.full_name)
@@ -205,7 +214,9 @@ def authenticate(email: str, password: str) -> User:
             audit.record("user.login_failed", user, actor=user)
         raise NotAllowed(_("E-mail address or password is wrong."))
     if not user.is_active:
-        raise NotAllowed(_("This account has been deactivated. Contact the union's training office."))
+        raise NotAllowed(
+            _("This account has been deactivated. Contact the union's training office.")
+        )
     user.last_login_at = utcnow()
     audit.record("user.login", user, actor=user)
     return user
@@ -335,8 +346,9 @@ def create_staff_user(
     if find_user_by_email(email) is not None:
         raise Conflict(_("An account already exists for this e-mail address."), field="email")
     if role == Role.COORDINATOR and municipality_id is None:
-        raise DomainError(_("A coordinator must be tied to a municipality."),
-                          field="municipality_id")
+        raise DomainError(
+            _("A coordinator must be tied to a municipality."), field="municipality_id"
+        )
     if municipality_id is not None and db.session.get(Municipality, municipality_id) is None:
         raise DomainError(_("Choose a member municipality."), field="municipality_id")
     if password:
@@ -352,17 +364,25 @@ def create_staff_user(
         )
     )
     person = Person(
-        user=user, first_name=first_name.strip(), last_name=last_name.strip(),
+        user=user,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
         municipality_id=municipality_id,
     )
     db.session.add_all([user, person])
     db.session.flush()
-    audit.record("user.create", user, {"role": role.value, "municipality_id": municipality_id},
-                 actor=by)
+    audit.record(
+        "user.create", user, {"role": role.value, "municipality_id": municipality_id}, actor=by
+    )
     if not password:
-        queue_mail(user.email, "invitation", token=make_password_reset_token(user),
-                   role_label=role.label, person_name=person.full_name,
-                   minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+        queue_mail(
+            user.email,
+            "invitation",
+            token=make_password_reset_token(user),
+            role_label=role.label,
+            person_name=person.full_name,
+            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        )
     return user
 
 
@@ -374,15 +394,17 @@ def _random_secret() -> str:
 
 def add_role(user: User, role: Role, by: User, municipality_id: int | None = None) -> None:
     if role == Role.COORDINATOR and municipality_id is None:
-        raise DomainError(_("A coordinator must be tied to a municipality."),
-                          field="municipality_id")
+        raise DomainError(
+            _("A coordinator must be tied to a municipality."), field="municipality_id"
+        )
     if role != Role.COORDINATOR:
         municipality_id = None
     if any(a.role == role and a.municipality_id == municipality_id for a in user.roles):
         raise Conflict(_("The user already has this role."))
     user.roles.append(RoleAssignment(role=role, municipality_id=municipality_id))
-    audit.record("user.role_add", user, {"role": role.value, "municipality_id": municipality_id},
-                 actor=by)
+    audit.record(
+        "user.role_add", user, {"role": role.value, "municipality_id": municipality_id}, actor=by
+    )
 
 
 def remove_role(user: User, assignment: RoleAssignment, by: User) -> None:
@@ -393,9 +415,12 @@ def remove_role(user: User, assignment: RoleAssignment, by: User) -> None:
     if len(user.roles) == 1:
         raise DomainError(_("A user must keep at least one role."))
     user.roles.remove(assignment)
-    audit.record("user.role_remove", user,
-                 {"role": assignment.role.value, "municipality_id": assignment.municipality_id},
-                 actor=by)
+    audit.record(
+        "user.role_remove",
+        user,
+        {"role": assignment.role.value, "municipality_id": assignment.municipality_id},
+        actor=by,
+    )
 
 
 def set_active(user: User, active: bool, by: User) -> None:

@@ -165,8 +165,9 @@ def profile():
     if form.validate_on_submit():
         try:
             services.update_profile(user, person_details_from(form), form.email.data)
-            services.set_consents(user.person, form.consent_newsletter.data,
-                                  form.consent_photos.data)
+            services.set_consents(
+                user.person, form.consent_newsletter.data, form.consent_photos.data
+            )
         except DomainError as error:
             db.session.rollback()
             _form_error(form, error)
@@ -183,8 +184,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data,
-                                     form.new_password.data)
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
         except DomainError as error:
             db.session.rollback()
             _form_error(form, error)
@@ -192,16 +194,20 @@ def change_password():
             db.session.commit()
             # The session version changed: log in again in this browser only.
             login_user(current_user._get_current_object())
-            flash(_("Your password has been changed. Other sessions have been logged out."),
-                  "success")
+            flash(
+                _("Your password has been changed. Other sessions have been logged out."), "success"
+            )
             return redirect(url_for("accounts.profile"))
     person = current_user.person
     profile_form = ProfileForm(obj=person)
     profile_form.email.data = current_user.email
     if person is not None:
         profile_form.tckn.data = person.reveal_tckn()
-    fill_person_choices(profile_form, member_municipalities(),
-                        _units_for(person.municipality_id if person else None))
+    fill_person_choices(
+        profile_form,
+        member_municipalities(),
+        _units_for(person.municipality_id if person else None),
+    )
     return render_template("accounts/profile.html", form=profile_form, password_form=form), 400
 
 
@@ -227,5 +233,6 @@ def acknowledge_privacy():
         flash(_("Thank you. Your acknowledgement has been recorded."), "success")
         return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
     first_time = not services.has_acknowledged_any(current_user)
-    return render_template("accounts/acknowledge.html", form=form, notice=notice,
-                           first_time=first_time)
+    return render_template(
+        "accounts/acknowledge.html", form=form, notice=notice, first_time=first_time
+    )

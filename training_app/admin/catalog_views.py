@@ -42,8 +42,14 @@ def _refused(form, error: DomainError) -> None:
 
 
 def _render_form(form, title, back_url, submit, intro=None, status=200):
-    return render_template("admin/catalog/form.html", form=form, title=title, back_url=back_url,
-                           submit=submit, intro=intro), status
+    return render_template(
+        "admin/catalog/form.html",
+        form=form,
+        title=title,
+        back_url=back_url,
+        submit=submit,
+        intro=intro,
+    ), status
 
 
 # --- categories -------------------------------------------------------------------------------
@@ -65,8 +71,9 @@ def list_categories():
             return redirect(url_for("admin_catalog.list_categories"))
     categories = list(db.session.scalars(select(Category).order_by(Category.sort_key)))
     counts = services.course_counts_by_category()
-    return render_template("admin/catalog/categories.html", categories=categories, form=form,
-                           counts=counts)
+    return render_template(
+        "admin/catalog/categories.html", categories=categories, form=form, counts=counts
+    )
 
 
 @bp.route(f"/categories/<{ID}:category_id>", methods=["GET", "POST"])
@@ -76,16 +83,18 @@ def edit_category(category_id):
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
-            services.update_category(category, form.name.data, form.description.data,
-                                     by=current_user)
+            services.update_category(
+                category, form.name.data, form.description.data, by=current_user
+            )
         except DomainError as error:
             _refused(form, error)
         else:
             db.session.commit()
             flash(_("The category has been saved."), "success")
             return redirect(url_for("admin_catalog.list_categories"))
-    return _render_form(form, _("Edit category"), url_for("admin_catalog.list_categories"),
-                        _("Save"))
+    return _render_form(
+        form, _("Edit category"), url_for("admin_catalog.list_categories"), _("Save")
+    )
 
 
 # --- venues -----------------------------------------------------------------------------------
@@ -143,10 +152,12 @@ def _category_choices(form: CourseForm) -> None:
 @admin_required
 def list_courses():
     q = request.args.get("q", "").strip()
-    page = db.paginate(services.admin_courses_query(q), page=page_arg(),
-                       per_page=50, error_out=False)
-    return render_template("admin/catalog/courses.html", page=page, q=q,
-                           counts=services.session_counts_by_course())
+    page = db.paginate(
+        services.admin_courses_query(q), page=page_arg(), per_page=50, error_out=False
+    )
+    return render_template(
+        "admin/catalog/courses.html", page=page, q=q, counts=services.session_counts_by_course()
+    )
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -161,8 +172,9 @@ def create_course():
             _refused(form, error)
         else:
             db.session.commit()
-            flash(_("The course has been added. Publish it to show it in the catalogue."),
-                  "success")
+            flash(
+                _("The course has been added. Publish it to show it in the catalogue."), "success"
+            )
             return redirect(url_for("admin_catalog.show_course", course_id=course.id))
     return _render_form(form, _("New course"), url_for("admin_catalog.list_courses"), _("Add"))
 
@@ -172,8 +184,13 @@ def create_course():
 def show_course(course_id):
     course = db.get_or_404(Course, course_id)
     sessions = services.course_sessions(course, include_drafts=True)
-    return render_template("admin/catalog/course.html", course=course, sessions=sessions,
-                           action_form=ButtonForm(), dates_label=services.session_dates_label)
+    return render_template(
+        "admin/catalog/course.html",
+        course=course,
+        sessions=sessions,
+        action_form=ButtonForm(),
+        dates_label=services.session_dates_label,
+    )
 
 
 @bp.route(f"/courses/<{ID}:course_id>/edit", methods=["GET", "POST"])
@@ -193,8 +210,9 @@ def edit_course(course_id):
             db.session.commit()
             flash(_("The course has been saved."), "success")
             return redirect(url_for("admin_catalog.show_course", course_id=course.id))
-    return _render_form(form, _("Edit course"),
-                        url_for("admin_catalog.show_course", course_id=course.id), _("Save"))
+    return _render_form(
+        form, _("Edit course"), url_for("admin_catalog.show_course", course_id=course.id), _("Save")
+    )
 
 
 @bp.route(f"/courses/<{ID}:course_id>/published", methods=["POST"])
@@ -206,8 +224,12 @@ def set_course_published(course_id):
         published = request.form.get("published") == "1"
         services.set_course_published(course, published, by=current_user)
         db.session.commit()
-        flash(_("The course is now shown in the catalogue.") if published
-              else _("The course is now hidden from the catalogue."), "success")
+        flash(
+            _("The course is now shown in the catalogue.")
+            if published
+            else _("The course is now hidden from the catalogue."),
+            "success",
+        )
     return redirect(url_for("admin_catalog.show_course", course_id=course.id))
 
 
@@ -215,9 +237,9 @@ def set_course_published(course_id):
 
 
 def _venues():
-    return list(db.session.scalars(
-        select(Venue).where(Venue.is_active.is_(True)).order_by(Venue.sort_key)
-    ))
+    return list(
+        db.session.scalars(select(Venue).where(Venue.is_active.is_(True)).order_by(Venue.sort_key))
+    )
 
 
 @bp.route("/sessions")
@@ -226,10 +248,17 @@ def list_sessions():
     status_value = request.args.get("status", "")
     status = SessionStatus(status_value) if status_value in set(SessionStatus) else None
     q = request.args.get("q", "").strip()
-    page = db.paginate(services.admin_sessions_query(status, q),
-                       page=page_arg(), per_page=50, error_out=False)
-    return render_template("admin/catalog/sessions.html", page=page, q=q, status=status,
-                           statuses=list(SessionStatus), dates_label=services.session_dates_label)
+    page = db.paginate(
+        services.admin_sessions_query(status, q), page=page_arg(), per_page=50, error_out=False
+    )
+    return render_template(
+        "admin/catalog/sessions.html",
+        page=page,
+        q=q,
+        status=status,
+        statuses=list(SessionStatus),
+        dates_label=services.session_dates_label,
+    )
 
 
 @bp.route(f"/courses/<{ID}:course_id>/sessions/new", methods=["GET", "POST"])
@@ -245,11 +274,20 @@ def create_session(course_id):
             _refused(form, error)
         else:
             db.session.commit()
-            flash(_("The session has been added as a draft. Add its meetings and trainers, "
-                    "then publish it."), "success")
+            flash(
+                _(
+                    "The session has been added as a draft. Add its meetings and trainers, "
+                    "then publish it."
+                ),
+                "success",
+            )
             return redirect(url_for("admin_catalog.show_session", session_id=session.id))
-    return _render_form(form, _("New session of %(course)s", course=course.title),
-                        url_for("admin_catalog.show_course", course_id=course.id), _("Add"))
+    return _render_form(
+        form,
+        _("New session of %(course)s", course=course.title),
+        url_for("admin_catalog.show_course", course_id=course.id),
+        _("Add"),
+    )
 
 
 @bp.route(f"/sessions/<{ID}:session_id>")
@@ -264,9 +302,13 @@ def _session_page(session, meeting_form, status=200):
     trainers_form = TrainersForm(data={"trainer_ids": [p.id for p in session.trainers]})
     trainers_form.trainer_ids.choices = [(p.id, p.full_name) for p in services.trainer_choices()]
     return render_template(
-        "admin/catalog/session.html", session=session, trainers_form=trainers_form,
-        meeting_form=meeting_form, action_form=ButtonForm(),
-        dates_label=services.session_dates_label(session), today=local_today(),
+        "admin/catalog/session.html",
+        session=session,
+        trainers_form=trainers_form,
+        meeting_form=meeting_form,
+        action_form=ButtonForm(),
+        dates_label=services.session_dates_label(session),
+        today=local_today(),
     ), status
 
 
@@ -287,8 +329,12 @@ def edit_session(session_id):
             db.session.commit()
             flash(_("The session has been saved."), "success")
             return redirect(url_for("admin_catalog.show_session", session_id=session.id))
-    return _render_form(form, _("Edit session"),
-                        url_for("admin_catalog.show_session", session_id=session.id), _("Save"))
+    return _render_form(
+        form,
+        _("Edit session"),
+        url_for("admin_catalog.show_session", session_id=session.id),
+        _("Save"),
+    )
 
 
 @bp.route(f"/sessions/<{ID}:session_id>/trainers", methods=["POST"])
@@ -344,9 +390,12 @@ def edit_meeting(meeting_id):
             db.session.commit()
             flash(_("The meeting has been saved."), "success")
             return redirect(url_for("admin_catalog.show_session", session_id=meeting.session_id))
-    return _render_form(form, _("Edit meeting"),
-                        url_for("admin_catalog.show_session", session_id=meeting.session_id),
-                        _("Save"))
+    return _render_form(
+        form,
+        _("Edit meeting"),
+        url_for("admin_catalog.show_session", session_id=meeting.session_id),
+        _("Save"),
+    )
 
 
 @bp.route(f"/meetings/<{ID}:meeting_id>/delete", methods=["POST"])
@@ -381,16 +430,21 @@ def _status_action(session_id, action, done_message):
 @bp.route(f"/sessions/<{ID}:session_id>/publish", methods=["POST"])
 @admin_required
 def publish_session(session_id):
-    return _status_action(session_id, lambda s: services.publish_session(s, by=current_user),
-                          _("The session has been published."))
+    return _status_action(
+        session_id,
+        lambda s: services.publish_session(s, by=current_user),
+        _("The session has been published."),
+    )
 
 
 @bp.route(f"/sessions/<{ID}:session_id>/draft", methods=["POST"])
 @admin_required
 def unpublish_session(session_id):
-    return _status_action(session_id,
-                          lambda s: services.session_back_to_draft(s, by=current_user),
-                          _("The session is a draft again and hidden from the catalogue."))
+    return _status_action(
+        session_id,
+        lambda s: services.session_back_to_draft(s, by=current_user),
+        _("The session is a draft again and hidden from the catalogue."),
+    )
 
 
 @bp.route(f"/sessions/<{ID}:session_id>/cancel", methods=["GET", "POST"])
@@ -409,10 +463,15 @@ def cancel_session(session_id):
             flash(_("The session has been cancelled."), "success")
             return redirect(url_for("admin_catalog.show_session", session_id=session.id))
     return _render_form(
-        form, _("Cancel the session"),
-        url_for("admin_catalog.show_session", session_id=session.id), _("Cancel the session"),
-        intro=_("%(course)s, %(dates)s", course=session.course.title,
-                dates=services.session_dates_label(session)),
+        form,
+        _("Cancel the session"),
+        url_for("admin_catalog.show_session", session_id=session.id),
+        _("Cancel the session"),
+        intro=_(
+            "%(course)s, %(dates)s",
+            course=session.course.title,
+            dates=services.session_dates_label(session),
+        ),
     )
 
 
@@ -432,8 +491,13 @@ def clone_session(session_id):
             flash(_("The copy has been made as a draft."), "success")
             return redirect(url_for("admin_catalog.show_session", session_id=copy.id))
     return _render_form(
-        form, _("Copy the session"),
-        url_for("admin_catalog.show_session", session_id=session.id), _("Make the copy"),
-        intro=_("%(course)s, %(dates)s", course=session.course.title,
-                dates=services.session_dates_label(session)),
+        form,
+        _("Copy the session"),
+        url_for("admin_catalog.show_session", session_id=session.id),
+        _("Make the copy"),
+        intro=_(
+            "%(course)s, %(dates)s",
+            course=session.course.title,
+            dates=services.session_dates_label(session),
+        ),
     )

@@ -24,11 +24,14 @@ class StaffUserForm(FlaskForm):
     last_name = StringField(_l("Last name"), validators=[InputRequired(), Length(max=100)])
     role = SelectField(_l("Role"), validators=[InputRequired()])
     municipality_id = SelectField(
-        _l("Municipality"), coerce=_int_or_none, validators=[Optional()],
+        _l("Municipality"),
+        coerce=_int_or_none,
+        validators=[Optional()],
         description=_l("Required for a coordinator."),
     )
     password = PasswordField(
-        _l("Password"), validators=[Optional()],
+        _l("Password"),
+        validators=[Optional()],
         description=_l("Leave empty to e-mail the person a link to set their own password."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -37,7 +40,9 @@ class StaffUserForm(FlaskForm):
 class AddRoleForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[InputRequired()])
     municipality_id = SelectField(
-        _l("Municipality"), coerce=_int_or_none, validators=[Optional()],
+        _l("Municipality"),
+        coerce=_int_or_none,
+        validators=[Optional()],
         description=_l("Required for a coordinator."),
     )
 

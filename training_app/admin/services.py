@@ -21,7 +21,9 @@ def users_page(query_text: str = "", role: Role | None = None, page: int = 1, pe
     )
     if query_text:
         key = f"%{search_key(query_text)}%"
-        query = query.where(Person.search_key.like(key) | User.email.like(f"%{query_text.lower()}%"))
+        query = query.where(
+            Person.search_key.like(key) | User.email.like(f"%{query_text.lower()}%")
+        )
     if role is not None:
         query = query.where(User.roles.any(RoleAssignment.role == role))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

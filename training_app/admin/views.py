@@ -23,8 +23,9 @@ def list_users():
     role = Role(role_value) if role_value in {r.value for r in Role} else None
     q = request.args.get("q", "").strip()
     page = users_page(q, role, page=request.args.get("page", 1, type=int))
-    return render_template("admin/users.html", page=page, q=q, role=role, roles=list(Role),
-                           action_form=ActionForm())
+    return render_template(
+        "admin/users.html", page=page, q=q, role=role, roles=list(Role), action_form=ActionForm()
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -63,8 +64,9 @@ def show_user(user_id):
     user = db.get_or_404(User, user_id)
     role_form = AddRoleForm()
     fill_role_choices(role_form, member_municipalities())
-    return render_template("admin/user.html", user=user, role_form=role_form,
-                           action_form=ActionForm())
+    return render_template(
+        "admin/user.html", user=user, role_form=role_form, action_form=ActionForm()
+    )
 
 
 @bp.route("/users/<int:user_id>/roles", methods=["POST"])
@@ -75,8 +77,12 @@ def add_role(user_id):
     fill_role_choices(form, member_municipalities())
     if form.validate_on_submit():
         try:
-            accounts.add_role(user, Role(form.role.data), by=current_user,
-                              municipality_id=form.municipality_id.data)
+            accounts.add_role(
+                user,
+                Role(form.role.data),
+                by=current_user,
+                municipality_id=form.municipality_id.data,
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -119,6 +125,10 @@ def set_active(user_id):
             flash(error.message, "danger")
         else:
             db.session.commit()
-            flash(_("The account has been activated.") if active
-                  else _("The account has been deactivated."), "success")
+            flash(
+                _("The account has been activated.")
+                if active
+                else _("The account has been deactivated."),
+                "success",
+            )
     return redirect(url_for("admin.show_user", user_id=user.id))

@@ -95,22 +95,31 @@ _CERTIFICATE_LINK = {
 }
 
 _CERTIFICATE_PROPERTIES = {
-    "register_number": {"type": "string", "description": "KBB-<year>-<6 digits>",
-                        "pattern": "^[A-Z]+-[0-9]{4}-[0-9]{6}$"},
+    "register_number": {
+        "type": "string",
+        "description": "KBB-<year>-<6 digits>",
+        "pattern": "^[A-Z]+-[0-9]{4}-[0-9]{6}$",
+    },
     "verification_url": {"type": "string", "format": "uri"},
     "status": {"type": "string", "enum": ["valid", "revoked", "replaced"]},
     "valid": {"type": "boolean"},
     "document": {"type": "string", "enum": ["attendance", "achievement"]},
-    "document_title": {"type": "string", "description": "As printed: Katılım Belgesi, "
-                                                        "Başarı Belgesi."},
+    "document_title": {
+        "type": "string",
+        "description": "As printed: Katılım Belgesi, Başarı Belgesi.",
+    },
     "holder_name": {"type": "string"},
     "course_title": {"type": "string"},
     "starts_on": {"type": "string", "format": "date"},
     "ends_on": {"type": "string", "format": "date"},
     "hours": {"type": "number", "minimum": 0},
     "issued_on": {"type": "string", "format": "date"},
-    "revoked_on": {"type": "string", "format": "date", "nullable": True,
-                   "description": "Day the document was revoked or replaced."},
+    "revoked_on": {
+        "type": "string",
+        "format": "date",
+        "nullable": True,
+        "description": "Day the document was revoked or replaced.",
+    },
     "replaced_by": _CERTIFICATE_LINK,
 }
 
@@ -128,32 +137,54 @@ _ERROR = {
 
 
 def _query(name, description, schema):
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
 
 
 _FILTERS = [
-    _query("q", "Search in course code and title, city and venue; Turkish case-insensitive "
-                "and ASCII-forgiving (cumra finds Çumra).", {"type": "string", "maxLength": 100}),
-    _query("category", "Category id.", {"type": "integer", "minimum": 1,
-                                        "maximum": 2**31 - 1}),
-    _query("month", "Sessions running in this month, YYYY-MM.",
-           {"type": "string", "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"}),
+    _query(
+        "q",
+        "Search in course code and title, city and venue; Turkish case-insensitive "
+        "and ASCII-forgiving (cumra finds Çumra).",
+        {"type": "string", "maxLength": 100},
+    ),
+    _query("category", "Category id.", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+    _query(
+        "month",
+        "Sessions running in this month, YYYY-MM.",
+        {"type": "string", "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"},
+    ),
     _query("city", "City name.", {"type": "string", "maxLength": 80}),
-    _query("where", "tr: in Türkiye; abroad: outside Türkiye.",
-           {"type": "string", "enum": ["tr", "abroad"]}),
-    _query("delivery", "How the course is delivered.",
-           {"type": "string", "enum": [d.value for d in Delivery]}),
-    _query("position", "Only sessions open to this position.",
-           {"type": "string", "enum": [p.value for p in Position]}),
+    _query(
+        "where",
+        "tr: in Türkiye; abroad: outside Türkiye.",
+        {"type": "string", "enum": ["tr", "abroad"]},
+    ),
+    _query(
+        "delivery",
+        "How the course is delivered.",
+        {"type": "string", "enum": [d.value for d in Delivery]},
+    ),
+    _query(
+        "position",
+        "Only sessions open to this position.",
+        {"type": "string", "enum": [p.value for p in Position]},
+    ),
     _query("page", "Page number.", {"type": "integer", "minimum": 1, "maximum": 10000}),
     _query("per_page", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100}),
 ]
 
 
 def _json(schema_ref: str, description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": schema_ref}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": schema_ref}}},
+    }
 
 
 def openapi_document(server_url: str) -> dict:
@@ -163,7 +194,7 @@ def openapi_document(server_url: str) -> dict:
             "title": "Training catalogue API",
             "version": "1.0.0",
             "description": "Read-only public data of the union's training catalogue. Dates are "
-                           "local to Europe/Istanbul; instants carry their offset.",
+            "local to Europe/Istanbul; instants carry their offset.",
         },
         "servers": [{"url": server_url}],
         "paths": {
@@ -182,10 +213,14 @@ def openapi_document(server_url: str) -> dict:
                 "get": {
                     "operationId": "getSession",
                     "summary": "One public session with its meetings",
-                    "parameters": [{
-                        "name": "session_id", "in": "path", "required": True,
-                        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
-                    }],
+                    "parameters": [
+                        {
+                            "name": "session_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+                        }
+                    ],
                     "responses": {
                         "200": _json("#/components/schemas/SessionDetail", "The session"),
                         "404": _json("#/components/schemas/Error", "No such public session"),
@@ -196,11 +231,15 @@ def openapi_document(server_url: str) -> dict:
                 "get": {
                     "operationId": "verifyCertificate",
                     "summary": "Verify a document (belge) by the code printed on it",
-                    "parameters": [{
-                        "name": "verification_code", "in": "path", "required": True,
-                        "description": "Dashes and spaces are ignored; case-insensitive.",
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 40},
-                    }],
+                    "parameters": [
+                        {
+                            "name": "verification_code",
+                            "in": "path",
+                            "required": True,
+                            "description": "Dashes and spaces are ignored; case-insensitive.",
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 40},
+                        }
+                    ],
                     "responses": {
                         "200": _json("#/components/schemas/Certificate", "The document"),
                         "404": _json("#/components/schemas/Error", "No document with this code"),
@@ -217,8 +256,10 @@ def openapi_document(server_url: str) -> dict:
                     "type": "object",
                     "required": ["items", "page", "per_page", "total", "pages"],
                     "properties": {
-                        "items": {"type": "array",
-                                  "items": {"$ref": "#/components/schemas/Session"}},
+                        "items": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Session"},
+                        },
                         "page": {"type": "integer", "minimum": 1},
                         "per_page": {"type": "integer", "minimum": 1},
                         "total": {"type": "integer", "minimum": 0},

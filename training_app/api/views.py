@@ -101,16 +101,21 @@ def session_json(session: Session, with_meetings: bool = False) -> dict:
             "category": course.category.name,
             "delivery": course.delivery.value,
             "document": course.document_kind.value,
-            "open_to": [p.value for p in sorted(course.target_positions,
-                                                key=list(Position).index)],
+            "open_to": [p.value for p in sorted(course.target_positions, key=list(Position).index)],
         },
         "starts_on": session.starts_on.isoformat(),
         "ends_on": session.ends_on.isoformat(),
         "city": session.city,
         "country": session.country,
         "abroad": session.is_abroad,
-        "venue": {"name": venue.name, "address": venue.address, "city": venue.city,
-                  "country": venue.country} if venue else None,
+        "venue": {
+            "name": venue.name,
+            "address": venue.address,
+            "city": venue.city,
+            "country": venue.country,
+        }
+        if venue
+        else None,
         "capacity": session.capacity,
         "seats_left": session.seats_left,
         "requires_approval": session.requires_approval,
@@ -144,13 +149,15 @@ def list_sessions():
     except BadParameter as error:
         return _error(400, error.message, error.name)
     page = services.catalogue_page(filters, local_today(), page=page_number, per_page=per_page)
-    return jsonify({
-        "items": [session_json(s) for s in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-        "pages": page.pages,
-    })
+    return jsonify(
+        {
+            "items": [session_json(s) for s in page.items],
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "pages": page.pages,
+        }
+    )
 
 
 @bp.route(f"/sessions/<{ID}:session_id>")
@@ -182,11 +189,14 @@ def certificate_json(certificate) -> dict:
         "hours": round(certificate.hours, 2),
         "issued_on": certificate.issued_on.isoformat(),
         "revoked_on": to_local(certificate.revoked_at).date().isoformat()
-        if certificate.revoked_at else None,
+        if certificate.revoked_at
+        else None,
         "replaced_by": {
             "register_number": replaced_by.register_number,
             "verification_url": verification_url(replaced_by.verification_code),
-        } if replaced_by is not None else None,
+        }
+        if replaced_by is not None
+        else None,
     }
 
 

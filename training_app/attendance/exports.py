@@ -18,8 +18,12 @@ def _table(matrix):
     rows = []
     for number, (registration, marks, minutes) in enumerate(matrix.rows, start=1):
         person = registration.person
-        row = [number, person.first_name, person.last_name,
-               registration.municipality.name if registration.municipality else ""]
+        row = [
+            number,
+            person.first_name,
+            person.last_name,
+            registration.municipality.name if registration.municipality else "",
+        ]
         row += [mark.status.label if mark else "" for mark in marks]
         percent = round(minutes * 100 / matrix.total_minutes, 2) if matrix.total_minutes else 0
         row += [round(minutes / 60, 2), percent]
@@ -37,10 +41,10 @@ def matrix_response(session, matrix, fmt: str) -> Response:
         writer.writerow(header)
         for row in rows:
             # Turkish Excel reads a decimal comma.
-            writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v
-                             for v in row])
-        return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                        headers=disposition)
+            writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
+        return Response(
+            "\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8", headers=disposition
+        )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Attendance")[:31]

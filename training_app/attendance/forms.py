@@ -9,9 +9,11 @@ from .models import ATTENDANCE_LABELS
 class MarkForm(FlaskForm):
     """One tap on the roster: a status, and for a late arrival the minutes attended."""
 
-    status = SelectField(_l("Attendance"), validators=[InputRequired()],
-                         choices=[SelectChoice(s.value, label)
-                                  for s, label in ATTENDANCE_LABELS.items()])
+    status = SelectField(
+        _l("Attendance"),
+        validators=[InputRequired()],
+        choices=[SelectChoice(s.value, label) for s, label in ATTENDANCE_LABELS.items()],
+    )
     minutes = IntegerField(_l("Minutes attended"), validators=[Optional(), NumberRange(min=0)])
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
 

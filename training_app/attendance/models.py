@@ -49,8 +49,9 @@ class AttendanceMark(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
-                                            index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
@@ -75,7 +76,9 @@ class AttendanceMark(db.Model):
         return 0
 
     def __repr__(self) -> str:
-        return f"<AttendanceMark meeting={self.meeting_id} reg={self.registration_id} {self.status}>"
+        return (
+            f"<AttendanceMark meeting={self.meeting_id} reg={self.registration_id} {self.status}>"
+        )
 
 
 class AttendanceMarkChange(db.Model):
@@ -84,8 +87,9 @@ class AttendanceMarkChange(db.Model):
     __tablename__ = "attendance_mark_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"),
-                                            index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
@@ -129,4 +133,3 @@ class Completion(db.Model):
 
     def __repr__(self) -> str:
         return f"<Completion reg={self.registration_id} {self.attendance_percent}%>"
-

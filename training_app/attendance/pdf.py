@@ -18,14 +18,20 @@ def sign_in_sheet_response(meeting, lines) -> Response:
         "place": session.venue.label if session.venue else session.place_label,
         "trainers": [t.full_name for t in session.trainers],
         "people": [
-            {"name": tr_upper(line.registration.person.full_name),
-             "municipality": line.registration.municipality.name
-             if line.registration.municipality else "",
-             "position": line.registration.position.label if line.registration.position else ""}
+            {
+                "name": tr_upper(line.registration.person.full_name),
+                "municipality": line.registration.municipality.name
+                if line.registration.municipality
+                else "",
+                "position": line.registration.position.label if line.registration.position else "",
+            }
             for line in lines
         ],
     }
     data = render_pdf("pdf/sign_in_sheet.html", **context)
     filename = f"imza-foyu-{meeting.day:%Y%m%d}-{meeting.id}.pdf"
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )

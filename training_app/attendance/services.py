@@ -40,8 +40,9 @@ def is_trainer_of(user: User, session: Session) -> bool:
 
 
 def can_take_attendance(user: User, session: Session) -> bool:
-    return user.has_role(Role.ADMIN) or (user.has_role(Role.TRAINER) and is_trainer_of(user,
-                                                                                          session))
+    return user.has_role(Role.ADMIN) or (
+        user.has_role(Role.TRAINER) and is_trainer_of(user, session)
+    )
 
 
 def is_closed(session: Session) -> bool:
@@ -62,14 +63,21 @@ def roster(meeting: Meeting) -> list[RosterLine]:
     registrations = db.session.scalars(
         select(Registration)
         .join(Person, Person.id == Registration.person_id)
-        .where(Registration.session_id == meeting.session_id,
-               Registration.status.in_(ROSTER_STATES))
-        .options(selectinload(Registration.person).selectinload(Person.municipality),
-                 selectinload(Registration.municipality))
+        .where(
+            Registration.session_id == meeting.session_id, Registration.status.in_(ROSTER_STATES)
+        )
+        .options(
+            selectinload(Registration.person).selectinload(Person.municipality),
+            selectinload(Registration.municipality),
+        )
         .order_by(Person.sort_key, Registration.id)
     ).all()
-    marks = {m.registration_id: m for m in db.session.scalars(
-        select(AttendanceMark).where(AttendanceMark.meeting_id == meeting.id))}
+    marks = {
+        m.registration_id: m
+        for m in db.session.scalars(
+            select(AttendanceMark).where(AttendanceMark.meeting_id == meeting.id)
+        )
+    }
     return [RosterLine(r, marks.get(r.id)) for r in registrations]
 
 
@@ -83,13 +91,20 @@ def _check_minutes(meeting: Meeting, mark: MarkInput) -> int | None:
     if mark.status != AttendanceStatus.LATE or mark.minutes is None:
         return None
     if not 0 <= mark.minutes <= meeting.minutes:
-        raise DomainError(_("Minutes attended must be between 0 and %(max)d.", max=meeting.minutes),
-                          field="minutes")
+        raise DomainError(
+            _("Minutes attended must be between 0 and %(max)d.", max=meeting.minutes),
+            field="minutes",
+        )
     return mark.minutes
 
 
-def record_marks(meeting: Meeting, marks: dict[int, MarkInput], by: User,
-                 source: MarkSource = MarkSource.TRAINER, reason: str | None = None) -> int:
+def record_marks(
+    meeting: Meeting,
+    marks: dict[int, MarkInput],
+    by: User,
+    source: MarkSource = MarkSource.TRAINER,
+    reason: str | None = None,
+) -> int:
     """Save many marks at once (registration id -> mark) in a fixed number of queries.
 
     After a session is closed only an administrator may change marks, with a reason; the
@@ -100,23 +115,37 @@ def record_marks(meeting: Meeting, marks: dict[int, MarkInput], by: User,
     reason = (reason or "").strip() or None
     if closed:
         if not by.has_role(Role.ADMIN):
-            raise NotAllowed(_("This session is closed; only an administrator can change "
-                               "attendance."))
+            raise NotAllowed(
+                _("This session is closed; only an administrator can change attendance.")
+            )
         if not reason:
-            raise DomainError(_("Write the reason for changing attendance after closing."),
-                              field="reason")
+            raise DomainError(
+                _("Write the reason for changing attendance after closing."), field="reason"
+            )
     elif session.status != SessionStatus.PUBLISHED:
         raise DomainError(_("Attendance can be taken only for a published session."))
-    registrations = {r.id: r for r in db.session.scalars(
-        select(Registration).where(Registration.id.in_(list(marks)),
-                                   Registration.session_id == session.id,
-                                   Registration.status.in_(ROSTER_STATES)))}
+    registrations = {
+        r.id: r
+        for r in db.session.scalars(
+            select(Registration).where(
+                Registration.id.in_(list(marks)),
+                Registration.session_id == session.id,
+                Registration.status.in_(ROSTER_STATES),
+            )
+        )
+    }
     unknown = set(marks) - set(registrations)
     if unknown:
         raise DomainError(_("Some people are not on this meeting's roster."))
-    existing = {m.registration_id: m for m in db.session.scalars(
-        select(AttendanceMark).where(AttendanceMark.meeting_id == meeting.id,
-                                     AttendanceMark.registration_id.in_(list(marks))))}
+    existing = {
+        m.registration_id: m
+        for m in db.session.scalars(
+            select(AttendanceMark).where(
+                AttendanceMark.meeting_id == meeting.id,
+                AttendanceMark.registration_id.in_(list(marks)),
+            )
+        )
+    }
     now = utcnow()
     by_id = by.id if by else None
     new_marks, history_rows = [], []
@@ -125,16 +154,32 @@ def record_marks(meeting: Meeting, marks: dict[int, MarkInput], by: User,
         mark = existing.get(registration_id)
         if mark is not None and mark.status == wanted.status and mark.minutes_attended == minutes:
             continue
-        history_rows.append({
-            "meeting_id": meeting.id, "registration_id": registration_id,
-            "old_status": mark.status if mark else None, "new_status": wanted.status,
-            "old_minutes": mark.minutes_attended if mark else None, "new_minutes": minutes,
-            "source": source, "by_user_id": by_id, "at": now, "reason": reason,
-        })
+        history_rows.append(
+            {
+                "meeting_id": meeting.id,
+                "registration_id": registration_id,
+                "old_status": mark.status if mark else None,
+                "new_status": wanted.status,
+                "old_minutes": mark.minutes_attended if mark else None,
+                "new_minutes": minutes,
+                "source": source,
+                "by_user_id": by_id,
+                "at": now,
+                "reason": reason,
+            }
+        )
         if mark is None:
-            new_marks.append({"meeting_id": meeting.id, "registration_id": registration_id,
-                              "status": wanted.status, "minutes_attended": minutes,
-                              "source": source, "marked_by_id": by_id, "marked_at": now})
+            new_marks.append(
+                {
+                    "meeting_id": meeting.id,
+                    "registration_id": registration_id,
+                    "status": wanted.status,
+                    "minutes_attended": minutes,
+                    "source": source,
+                    "marked_by_id": by_id,
+                    "marked_at": now,
+                }
+            )
         else:
             mark.status, mark.minutes_attended = wanted.status, minutes
             mark.source, mark.marked_by_id, mark.marked_at = source, by_id, now
@@ -146,8 +191,12 @@ def record_marks(meeting: Meeting, marks: dict[int, MarkInput], by: User,
         db.session.execute(AttendanceMarkChange.__table__.insert(), history_rows)
     changed = len(history_rows)
     if changed and closed:
-        audit.record("attendance.change_after_close", session,
-                     {"meeting_id": meeting.id, "changed": changed, "reason": reason}, actor=by)
+        audit.record(
+            "attendance.change_after_close",
+            session,
+            {"meeting_id": meeting.id, "changed": changed, "reason": reason},
+            actor=by,
+        )
         db.session.flush()
         totals = attended_minutes_by_registration(session)
         for registration_id in marks:
@@ -158,20 +207,26 @@ def record_marks(meeting: Meeting, marks: dict[int, MarkInput], by: User,
 
 def mark_all_present(meeting: Meeting, by: User) -> int:
     """Mark everyone on the roster who has no mark yet as present."""
-    unmarked = {line.registration.id: MarkInput(AttendanceStatus.PRESENT)
-                for line in roster(meeting) if line.mark is None
-                and line.registration.status == S.CONFIRMED}
+    unmarked = {
+        line.registration.id: MarkInput(AttendanceStatus.PRESENT)
+        for line in roster(meeting)
+        if line.mark is None and line.registration.status == S.CONFIRMED
+    }
     return record_marks(meeting, unmarked, by) if unmarked else 0
 
 
 def history(meeting: Meeting) -> list[AttendanceMarkChange]:
-    return list(db.session.scalars(
-        select(AttendanceMarkChange).where(AttendanceMarkChange.meeting_id == meeting.id)
-        .options(selectinload(AttendanceMarkChange.by_user).selectinload(User.person),
-                 selectinload(AttendanceMarkChange.registration).selectinload(
-                     Registration.person))
-        .order_by(AttendanceMarkChange.at.desc(), AttendanceMarkChange.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(AttendanceMarkChange)
+            .where(AttendanceMarkChange.meeting_id == meeting.id)
+            .options(
+                selectinload(AttendanceMarkChange.by_user).selectinload(User.person),
+                selectinload(AttendanceMarkChange.registration).selectinload(Registration.person),
+            )
+            .order_by(AttendanceMarkChange.at.desc(), AttendanceMarkChange.id.desc())
+        )
+    )
 
 
 # --- QR self check-in ------------------------------------------------------------------------
@@ -213,28 +268,43 @@ def check_in(meeting: Meeting, user: User, now: datetime | None = None) -> Atten
     """Mark a participant present for this meeting only, after a valid scan."""
     now = now or datetime.now(ISTANBUL)
     if not checkin_is_open(meeting, now):
-        raise DomainError(_("Check-in for this meeting is not open now. It opens 15 minutes "
-                            "before the meeting and closes 15 minutes after it."))
+        raise DomainError(
+            _(
+                "Check-in for this meeting is not open now. It opens 15 minutes "
+                "before the meeting and closes 15 minutes after it."
+            )
+        )
     session = meeting.session
     if session.status != SessionStatus.PUBLISHED:
         raise DomainError(_("Attendance can be taken only for a published session."))
     registration = db.session.scalar(
-        select(Registration).where(Registration.session_id == session.id,
-                                   Registration.person_id == (user.person.id if user.person
-                                                              else None)))
+        select(Registration).where(
+            Registration.session_id == session.id,
+            Registration.person_id == (user.person.id if user.person else None),
+        )
+    )
     if registration is None or registration.status != S.CONFIRMED:
         raise DomainError(_("You are not registered for this session, so you cannot check in."))
-    existing = db.session.scalar(select(AttendanceMark).where(
-        AttendanceMark.meeting_id == meeting.id,
-        AttendanceMark.registration_id == registration.id))
-    if existing is not None and existing.status in (AttendanceStatus.PRESENT,
-                                                    AttendanceStatus.LATE):
+    existing = db.session.scalar(
+        select(AttendanceMark).where(
+            AttendanceMark.meeting_id == meeting.id,
+            AttendanceMark.registration_id == registration.id,
+        )
+    )
+    if existing is not None and existing.status in (
+        AttendanceStatus.PRESENT,
+        AttendanceStatus.LATE,
+    ):
         return existing
-    record_marks(meeting, {registration.id: MarkInput(AttendanceStatus.PRESENT)}, user,
-                 source=MarkSource.QR)
-    return db.session.scalar(select(AttendanceMark).where(
-        AttendanceMark.meeting_id == meeting.id,
-        AttendanceMark.registration_id == registration.id))
+    record_marks(
+        meeting, {registration.id: MarkInput(AttendanceStatus.PRESENT)}, user, source=MarkSource.QR
+    )
+    return db.session.scalar(
+        select(AttendanceMark).where(
+            AttendanceMark.meeting_id == meeting.id,
+            AttendanceMark.registration_id == registration.id,
+        )
+    )
 
 
 # --- hours and closing -----------------------------------------------------------------------
@@ -244,7 +314,8 @@ def attended_minutes_by_registration(session: Session) -> dict[int, int]:
     """registration id -> counted minutes over the session's meetings (one query)."""
     totals: dict[int, int] = {}
     for mark in db.session.scalars(
-        select(AttendanceMark).join(Meeting, Meeting.id == AttendanceMark.meeting_id)
+        select(AttendanceMark)
+        .join(Meeting, Meeting.id == AttendanceMark.meeting_id)
         .where(Meeting.session_id == session.id)
         .options(selectinload(AttendanceMark.meeting))
     ):
@@ -257,8 +328,9 @@ def qualifies(attended: int, total: int, minimum_percent: int) -> bool:
     return total > 0 and attended * 100 >= minimum_percent * total
 
 
-def earned_document(registration: Registration, attended: int, total: int,
-                    score: float | None) -> tuple[bool, DocumentKind]:
+def earned_document(
+    registration: Registration, attended: int, total: int, score: float | None
+) -> tuple[bool, DocumentKind]:
     """(completed?, document) for a registration by the course's rules (DOMAIN.md)."""
     course = registration.session.course
     if not qualifies(attended, total, course.min_attendance_percent):
@@ -266,8 +338,12 @@ def earned_document(registration: Registration, attended: int, total: int,
     if course.document_kind == DocumentKind.NONE:
         return True, DocumentKind.NONE
     if course.document_kind == DocumentKind.ACHIEVEMENT:
-        if course.has_exam and score is not None and course.pass_mark is not None \
-                and score >= course.pass_mark:
+        if (
+            course.has_exam
+            and score is not None
+            and course.pass_mark is not None
+            and score >= course.pass_mark
+        ):
             return True, DocumentKind.ACHIEVEMENT
         if course.attendance_document_on_fail:
             return True, DocumentKind.ATTENDANCE
@@ -275,9 +351,14 @@ def earned_document(registration: Registration, attended: int, total: int,
     return True, DocumentKind.ATTENDANCE
 
 
-def _complete(registration: Registration, by: User | None, score: float | None = None,
-              totals: dict[int, int] | None = None, keep_score: bool = True,
-              existing: dict[int, Completion] | None = None) -> Completion:
+def _complete(
+    registration: Registration,
+    by: User | None,
+    score: float | None = None,
+    totals: dict[int, int] | None = None,
+    keep_score: bool = True,
+    existing: dict[int, Completion] | None = None,
+) -> Completion:
     session = registration.session
     total = session.total_minutes
     if totals is None:
@@ -287,9 +368,13 @@ def _complete(registration: Registration, by: User | None, score: float | None =
         existing = completions_of(session)
     completion = existing.get(registration.id)
     if completion is None:
-        completion = Completion(registration_id=registration.id, attended_minutes=0,
-                                session_minutes=total, attendance_percent=0,
-                                document_kind=DocumentKind.NONE)
+        completion = Completion(
+            registration_id=registration.id,
+            attended_minutes=0,
+            session_minutes=total,
+            attendance_percent=0,
+            document_kind=DocumentKind.NONE,
+        )
         db.session.add(completion)
     elif keep_score and score is None:
         score = completion.exam_score
@@ -307,33 +392,41 @@ def _complete(registration: Registration, by: User | None, score: float | None =
     return completion
 
 
-def close_session(session: Session, scores: dict[int, float | None], by: User,
-                  today=None) -> list[Completion]:
+def close_session(
+    session: Session, scores: dict[int, float | None], by: User, today=None
+) -> list[Completion]:
     """Close a session after its last meeting: every confirmed registration becomes completed
     (with the document it earned) or no-show, from the attended minutes and the exam score."""
     if session.course.has_exam:
-        for registration_id, score in scores.items():
+        for score in scores.values():
             if score is not None and not 0 <= score <= 100:
                 raise DomainError(_("Exam scores must be between 0 and 100."), field="scores")
     complete_session(session, today or local_today(), by)
     totals = attended_minutes_by_registration(session)
     registrations = db.session.scalars(
-        select(Registration).where(Registration.session_id == session.id,
-                                   Registration.status == S.CONFIRMED)
+        select(Registration)
+        .where(Registration.session_id == session.id, Registration.status == S.CONFIRMED)
         .options(selectinload(Registration.events))
     ).all()
     existing = completions_of(session)
-    completions = [_complete(r, by, scores.get(r.id), totals, keep_score=False,
-                             existing=existing) for r in registrations]
+    completions = [
+        _complete(r, by, scores.get(r.id), totals, keep_score=False, existing=existing)
+        for r in registrations
+    ]
     audit.record("session.close", session, {"registrations": len(completions)}, actor=by)
     db.session.flush()
     return completions
 
 
 def completions_of(session: Session) -> dict[int, Completion]:
-    return {c.registration_id: c for c in db.session.scalars(
-        select(Completion).join(Registration, Registration.id == Completion.registration_id)
-        .where(Registration.session_id == session.id))}
+    return {
+        c.registration_id: c
+        for c in db.session.scalars(
+            select(Completion)
+            .join(Registration, Registration.id == Completion.registration_id)
+            .where(Registration.session_id == session.id)
+        )
+    }
 
 
 @dataclass
@@ -347,14 +440,16 @@ def attendance_matrix(session: Session) -> Matrix:
     """Participants x meetings with each mark and the attended minutes (three queries)."""
     meetings = list(session.meetings)
     registrations = db.session.scalars(
-        select(Registration).join(Person, Person.id == Registration.person_id)
+        select(Registration)
+        .join(Person, Person.id == Registration.person_id)
         .where(Registration.session_id == session.id, Registration.status.in_(ROSTER_STATES))
         .options(selectinload(Registration.person), selectinload(Registration.municipality))
         .order_by(Person.sort_key, Registration.id)
     ).all()
     marks = {}
     for mark in db.session.scalars(
-        select(AttendanceMark).join(Meeting, Meeting.id == AttendanceMark.meeting_id)
+        select(AttendanceMark)
+        .join(Meeting, Meeting.id == AttendanceMark.meeting_id)
         .where(Meeting.session_id == session.id)
         .options(selectinload(AttendanceMark.meeting))
     ):
@@ -367,7 +462,12 @@ def attendance_matrix(session: Session) -> Matrix:
 
 
 def own_attendance(registration: Registration) -> list[tuple[Meeting, AttendanceMark | None]]:
-    marks = {m.meeting_id: m for m in db.session.scalars(
-        select(AttendanceMark).where(AttendanceMark.registration_id == registration.id)
-        .options(selectinload(AttendanceMark.meeting)))}
+    marks = {
+        m.meeting_id: m
+        for m in db.session.scalars(
+            select(AttendanceMark)
+            .where(AttendanceMark.registration_id == registration.id)
+            .options(selectinload(AttendanceMark.meeting))
+        )
+    }
     return [(m, marks.get(m.id)) for m in registration.session.meetings]

@@ -7,8 +7,10 @@ from flask import (
     redirect,
     render_template,
     request,
-    session as flask_session,
     url_for,
+)
+from flask import (
+    session as flask_session,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -56,9 +58,14 @@ def meeting_roster(meeting_id):
     """The roster of one meeting: one tap per person, saved at once."""
     meeting = _meeting_for_trainer_or_404(meeting_id)
     lines = services.roster(meeting)
-    return render_template("attendance/roster.html", meeting=meeting, lines=lines,
-                           form=MarkForm(), closed=services.is_closed(meeting.session),
-                           statuses=list(AttendanceStatus))
+    return render_template(
+        "attendance/roster.html",
+        meeting=meeting,
+        lines=lines,
+        form=MarkForm(),
+        closed=services.is_closed(meeting.session),
+        statuses=list(AttendanceStatus),
+    )
 
 
 @bp.route("/attendance/meetings/<int:meeting_id>/marks/<int:registration_id>", methods=["POST"])
@@ -71,9 +78,11 @@ def set_mark(meeting_id, registration_id):
     if form.validate_on_submit():
         try:
             services.record_marks(
-                meeting, {registration_id: MarkInput(AttendanceStatus(form.status.data),
-                                                     form.minutes.data)},
-                current_user, reason=form.reason.data)
+                meeting,
+                {registration_id: MarkInput(AttendanceStatus(form.status.data), form.minutes.data)},
+                current_user,
+                reason=form.reason.data,
+            )
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
@@ -82,14 +91,22 @@ def set_mark(meeting_id, registration_id):
     else:
         error = _("The mark could not be saved; check the minutes and try again.")
     if request.headers.get("HX-Request"):
-        line = next((line for line in services.roster(meeting)
-                     if line.registration.id == registration_id), None)
+        line = next(
+            (line for line in services.roster(meeting) if line.registration.id == registration_id),
+            None,
+        )
         if line is None:
             abort(404)
-        html = render_template("attendance/_roster_row.html", line=line, meeting=meeting,
-                               form=MarkForm(), closed=services.is_closed(meeting.session),
-                               statuses=list(AttendanceStatus), error=error,
-                               saved=error is None)
+        html = render_template(
+            "attendance/_roster_row.html",
+            line=line,
+            meeting=meeting,
+            form=MarkForm(),
+            closed=services.is_closed(meeting.session),
+            statuses=list(AttendanceStatus),
+            error=error,
+            saved=error is None,
+        )
         return html, (422 if error else 200)
     flash(error or _("Saved."), "danger" if error else "success")
     return redirect(url_for("attendance.meeting_roster", meeting_id=meeting.id))
@@ -126,8 +143,9 @@ def enter_sheet(meeting_id):
                 minutes = request.form.get(f"minutes-{line.registration.id}", type=int)
                 marks[line.registration.id] = MarkInput(AttendanceStatus(value), minutes)
         try:
-            count = services.record_marks(meeting, marks, current_user, source=MarkSource.SHEET,
-                                          reason=form.reason.data)
+            count = services.record_marks(
+                meeting, marks, current_user, source=MarkSource.SHEET, reason=form.reason.data
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -135,9 +153,14 @@ def enter_sheet(meeting_id):
             db.session.commit()
             flash(_("%(n)d mark(s) saved.", n=count), "success")
             return redirect(url_for("attendance.meeting_roster", meeting_id=meeting.id))
-    return render_template("attendance/sheet_entry.html", meeting=meeting, lines=lines,
-                           form=form, statuses=list(AttendanceStatus),
-                           closed=services.is_closed(meeting.session))
+    return render_template(
+        "attendance/sheet_entry.html",
+        meeting=meeting,
+        lines=lines,
+        form=form,
+        statuses=list(AttendanceStatus),
+        closed=services.is_closed(meeting.session),
+    )
 
 
 @bp.route("/attendance/meetings/<int:meeting_id>/sheet.pdf")
@@ -154,8 +177,9 @@ def sheet_pdf(meeting_id):
 @admin_only
 def mark_history(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
-    return render_template("attendance/history.html", meeting=meeting,
-                           changes=services.history(meeting))
+    return render_template(
+        "attendance/history.html", meeting=meeting, changes=services.history(meeting)
+    )
 
 
 @bp.route("/attendance/meetings/<int:meeting_id>/qr")
@@ -177,12 +201,20 @@ def qr_code(meeting_id):
 def _qr_context(meeting: Meeting) -> dict:
     import segno
 
-    url = url_for("attendance.check_in", meeting_id=meeting.id,
-                  token=services.current_qr_token(meeting), _external=True)
+    url = url_for(
+        "attendance.check_in",
+        meeting_id=meeting.id,
+        token=services.current_qr_token(meeting),
+        _external=True,
+    )
     open_now = services.checkin_is_open(meeting)
     svg = segno.make(url, error="m").svg_inline(scale=8, border=2) if open_now else None
-    return {"qr_svg": svg, "checkin_url": url, "open_now": open_now,
-            "refresh_seconds": services.QR_PERIOD_SECONDS // 2}
+    return {
+        "qr_svg": svg,
+        "checkin_url": url,
+        "open_now": open_now,
+        "refresh_seconds": services.QR_PERIOD_SECONDS // 2,
+    }
 
 
 @bp.route("/checkin/<int:meeting_id>/<token>")
@@ -196,15 +228,19 @@ def check_in(meeting_id, token):
     meeting = db.get_or_404(Meeting, meeting_id)
     pending = flask_session.get("pending_checkin") or {}
     fresh = services.token_is_fresh(meeting, token)
-    honoured = (pending.get("meeting_id") == meeting.id
-                and utcnow().timestamp() - pending.get("at", 0) <= PENDING_CHECKIN_SECONDS)
+    honoured = (
+        pending.get("meeting_id") == meeting.id
+        and utcnow().timestamp() - pending.get("at", 0) <= PENDING_CHECKIN_SECONDS
+    )
     if not fresh and not honoured:
-        return render_template("attendance/checkin.html", meeting=meeting, ok=False,
-                               message=_("This code is no longer valid. Scan the code shown in "
-                                         "the room now.")), 400
+        return render_template(
+            "attendance/checkin.html",
+            meeting=meeting,
+            ok=False,
+            message=_("This code is no longer valid. Scan the code shown in the room now."),
+        ), 400
     if not current_user.is_authenticated:
-        flask_session["pending_checkin"] = {"meeting_id": meeting.id,
-                                            "at": utcnow().timestamp()}
+        flask_session["pending_checkin"] = {"meeting_id": meeting.id, "at": utcnow().timestamp()}
         flash(_("Log in to check in; you will come back here."), "info")
         return redirect(url_for("accounts.login", next=request.path))
     flask_session.pop("pending_checkin", None)
@@ -212,11 +248,16 @@ def check_in(meeting_id, token):
         services.check_in(meeting, current_user)
     except DomainError as error:
         db.session.rollback()
-        return render_template("attendance/checkin.html", meeting=meeting, ok=False,
-                               message=error.message), 400
+        return render_template(
+            "attendance/checkin.html", meeting=meeting, ok=False, message=error.message
+        ), 400
     db.session.commit()
-    return render_template("attendance/checkin.html", meeting=meeting, ok=True,
-                           message=_("You are checked in. Welcome!"))
+    return render_template(
+        "attendance/checkin.html",
+        meeting=meeting,
+        ok=True,
+        message=_("You are checked in. Welcome!"),
+    )
 
 
 @bp.route("/attendance/sessions/<int:session_id>")
@@ -224,10 +265,13 @@ def check_in(meeting_id, token):
 def session_attendance(session_id):
     """The attendance matrix of a session on screen, with hours and percentages."""
     session = _session_for_trainer_or_404(session_id)
-    return render_template("attendance/session.html", session=session,
-                           matrix=services.attendance_matrix(session),
-                           completions=services.completions_of(session),
-                           closed=services.is_closed(session))
+    return render_template(
+        "attendance/session.html",
+        session=session,
+        matrix=services.attendance_matrix(session),
+        completions=services.completions_of(session),
+        closed=services.is_closed(session),
+    )
 
 
 @bp.route("/attendance/sessions/<int:session_id>/matrix.<any(csv, xlsx):fmt>")
@@ -268,11 +312,23 @@ def close_session(session_id):
             else:
                 db.session.commit()
                 done = sum(1 for c in completions if c.registration.status.value == "completed")
-                flash(_("The session is closed: %(done)d completed, %(missed)d did not complete.",
-                        done=done, missed=len(completions) - done), "success")
+                flash(
+                    _(
+                        "The session is closed: %(done)d completed, %(missed)d did not complete.",
+                        done=done,
+                        missed=len(completions) - done,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("attendance.session_attendance", session_id=session.id))
-    return render_template("attendance/close.html", session=session, matrix=matrix, form=form,
-                           errors=errors, values=request.form), (400 if errors else 200)
+    return render_template(
+        "attendance/close.html",
+        session=session,
+        matrix=matrix,
+        form=form,
+        errors=errors,
+        values=request.form,
+    ), (400 if errors else 200)
 
 
 @bp.route("/attendance/registrations/<int:registration_id>")
@@ -281,9 +337,16 @@ def registration_attendance(registration_id):
     """One person's attendance per meeting: for themselves, their coordinator, the office."""
     registration = db.get_or_404(Registration, registration_id)
     own = registration.person.user_id == current_user.id
-    if not own and not can_manage_municipality(current_user, registration.municipality_id) \
-            and not services.can_take_attendance(current_user, registration.session):
+    if (
+        not own
+        and not can_manage_municipality(current_user, registration.municipality_id)
+        and not services.can_take_attendance(current_user, registration.session)
+    ):
         abort(404)
     completion = services.completions_of(registration.session).get(registration.id)
-    return render_template("attendance/registration.html", registration=registration,
-                           lines=services.own_attendance(registration), completion=completion)
+    return render_template(
+        "attendance/registration.html",
+        registration=registration,
+        lines=services.own_attendance(registration),
+        completion=completion,
+    )

@@ -30,11 +30,13 @@ def _events(session: Session, host: str, session_url: str | None) -> list[Event]
     events = []
     total = len(session.meetings)
     location = ", ".join(
-        part for part in (
+        part
+        for part in (
             session.venue.name if session.venue else None,
             session.venue.address if session.venue else None,
             session.place_label,
-        ) if part
+        )
+        if part
     )
     stamp = (session.updated_at or utcnow()).replace(tzinfo=UTC)
     for number, meeting in enumerate(session.meetings, start=1):
@@ -59,8 +61,9 @@ def _events(session: Session, host: str, session_url: str | None) -> list[Event]
         if session_url:
             event.add("url", session_url)
         event.add("sequence", session.sequence)
-        event.add("status",
-                  "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED")
+        event.add(
+            "status", "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"
+        )
         events.append(event)
     return events
 

@@ -51,13 +51,15 @@ class CatalogueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)],
-                    description=_l("Course title, code, city or venue."))
+    q = SearchField(
+        _l("Search"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Course title, code, city or venue."),
+    )
     category = SelectField(_l("Category"), validators=[Optional()], validate_choice=False)
     month = SelectField(_l("Month"), validators=[Optional()], validate_choice=False)
     city = SelectField(_l("City"), validators=[Optional()], validate_choice=False)
-    where = SelectField(_l("In Türkiye or abroad"), validators=[Optional()],
-                        validate_choice=False)
+    where = SelectField(_l("In Türkiye or abroad"), validators=[Optional()], validate_choice=False)
     delivery = SelectField(_l("Delivery"), validators=[Optional()], validate_choice=False)
     position = SelectField(_l("Open to"), validators=[Optional()], validate_choice=False)
 
@@ -65,11 +67,11 @@ class CatalogueFilterForm(FlaskForm):
 def fill_filter_choices(form: CatalogueFilterForm, categories, cities, today: date) -> None:
     everything = ("", str(_l("All")))
     form.category.choices = [everything] + [(str(c.id), c.name) for c in categories]
-    form.month.choices = [everything] + _month_choices(str(get_locale() or "tr"), today.year,
-                                                       today.month)
+    form.month.choices = [everything] + _month_choices(
+        str(get_locale() or "tr"), today.year, today.month
+    )
     form.city.choices = [everything] + list(cities)
-    form.where.choices = [everything, ("tr", str(_l("In Türkiye"))),
-                          ("abroad", str(_l("Abroad")))]
+    form.where.choices = [everything, ("tr", str(_l("In Türkiye"))), ("abroad", str(_l("Abroad")))]
     form.delivery.choices = [everything] + _choices(DELIVERY_LABELS)
     form.position.choices = [everything] + _choices(POSITION_LABELS)
 
@@ -97,23 +99,31 @@ class VenueForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=150)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     city = StringField(_l("City"), validators=[InputRequired(), Length(max=80)])
-    country = StringField(_l("Country"), default=TURKEY,
-                          validators=[Optional(), Length(max=80)])
-    capacity = IntegerField(_l("Capacity (seats)"), validators=[InputRequired()],
-                            render_kw={"min": 1, "inputmode": "numeric"})
+    country = StringField(_l("Country"), default=TURKEY, validators=[Optional(), Length(max=80)])
+    capacity = IntegerField(
+        _l("Capacity (seats)"),
+        validators=[InputRequired()],
+        render_kw={"min": 1, "inputmode": "numeric"},
+    )
     is_active = BooleanField(_l("In use"), default=True)
 
     def details(self) -> VenueDetails:
         return VenueDetails(
-            name=self.name.data or "", city=self.city.data or "", capacity=self.capacity.data,
-            address=self.address.data, country=self.country.data or TURKEY,
+            name=self.name.data or "",
+            city=self.city.data or "",
+            capacity=self.capacity.data,
+            address=self.address.data,
+            country=self.country.data or TURKEY,
             is_active=self.is_active.data,
         )
 
 
 class CourseForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[InputRequired(), Length(max=20)],
-                       description=_l("A short unique reference, e.g. IHL-101."))
+    code = StringField(
+        _l("Code"),
+        validators=[InputRequired(), Length(max=20)],
+        description=_l("A short unique reference, e.g. IHL-101."),
+    )
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     category_id = SelectField(_l("Category"), coerce=_int_or_none, validators=[InputRequired()])
     kind = SelectField(_l("Type"), validators=[InputRequired()])
@@ -121,21 +131,30 @@ class CourseForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     objectives = TextAreaField(_l("Objectives"), validators=[Optional(), Length(max=5000)])
     target_positions = SelectMultipleField(
-        _l("Open to"), validators=[Optional()],
+        _l("Open to"),
+        validators=[Optional()],
         description=_l("Choose none to open the course to everyone."),
     )
-    total_hours = DecimalField(_l("Total hours"), places=1, validators=[Optional(),
-                               NumberRange(min=0, max=1000)],
-                               render_kw={"step": "0.5", "min": 0, "inputmode": "decimal"})
+    total_hours = DecimalField(
+        _l("Total hours"),
+        places=1,
+        validators=[Optional(), NumberRange(min=0, max=1000)],
+        render_kw={"step": "0.5", "min": 0, "inputmode": "decimal"},
+    )
     document_kind = SelectField(_l("Document"), validators=[InputRequired()])
     min_attendance_percent = IntegerField(
-        _l("Minimum attendance (%)"), default=80, validators=[InputRequired()],
+        _l("Minimum attendance (%)"),
+        default=80,
+        validators=[InputRequired()],
         description=_l("Share of the hours a participant must attend; usually 80."),
         render_kw={"min": 1, "max": 100, "inputmode": "numeric"},
     )
     has_exam = BooleanField(_l("Has an end-of-course exam"))
-    pass_mark = IntegerField(_l("Pass mark"), validators=[Optional()],
-                             render_kw={"min": 0, "max": 100, "inputmode": "numeric"})
+    pass_mark = IntegerField(
+        _l("Pass mark"),
+        validators=[Optional()],
+        render_kw={"min": 0, "max": 100, "inputmode": "numeric"},
+    )
     attendance_document_on_fail = BooleanField(
         _l("A participant who fails the exam still gets a certificate of attendance"),
         default=True,
@@ -162,14 +181,18 @@ class CourseForm(FlaskForm):
 
         hours = self.total_hours.data or Decimal(0)
         return CourseDetails(
-            code=self.code.data or "", title=self.title.data or "",
+            code=self.code.data or "",
+            title=self.title.data or "",
             category_id=self.category_id.data,
-            kind=CourseKind(self.kind.data), delivery=Delivery(self.delivery.data),
-            description=self.description.data, objectives=self.objectives.data,
+            kind=CourseKind(self.kind.data),
+            delivery=Delivery(self.delivery.data),
+            description=self.description.data,
+            objectives=self.objectives.data,
             total_minutes=int(hours * 60),
             document_kind=DocumentKind(self.document_kind.data),
             min_attendance_percent=self.min_attendance_percent.data,
-            has_exam=self.has_exam.data, pass_mark=self.pass_mark.data,
+            has_exam=self.has_exam.data,
+            pass_mark=self.pass_mark.data,
             attendance_document_on_fail=self.attendance_document_on_fail.data,
             document_called_certificate=self.document_called_certificate.data,
             target_positions={Position(v) for v in self.target_positions.data or []},
@@ -179,28 +202,42 @@ class CourseForm(FlaskForm):
 class SessionForm(FlaskForm):
     starts_on = DateField(_l("First day"), validators=[InputRequired()])
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
-    venue_id = SelectField(_l("Venue"), coerce=_int_or_none, validators=[Optional()],
-                           description=_l("The city and country are taken from the venue "
-                                          "when left empty."))
+    venue_id = SelectField(
+        _l("Venue"),
+        coerce=_int_or_none,
+        validators=[Optional()],
+        description=_l("The city and country are taken from the venue when left empty."),
+    )
     city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
-    country = StringField(_l("Country"), validators=[Optional(), Length(max=80)],
-                          description=_l("Empty means Türkiye."))
-    online_url = URLField(_l("Online meeting link"),
-                          validators=[Optional(), URL(require_tld=False), Length(max=500)],
-                          description=_l("Shown only to registered participants."))
-    capacity = IntegerField(_l("Capacity"), validators=[InputRequired()],
-                            render_kw={"min": 1, "inputmode": "numeric"})
+    country = StringField(
+        _l("Country"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("Empty means Türkiye."),
+    )
+    online_url = URLField(
+        _l("Online meeting link"),
+        validators=[Optional(), URL(require_tld=False), Length(max=500)],
+        description=_l("Shown only to registered participants."),
+    )
+    capacity = IntegerField(
+        _l("Capacity"), validators=[InputRequired()], render_kw={"min": 1, "inputmode": "numeric"}
+    )
     municipality_quota = IntegerField(
-        _l("Municipality quota"), validators=[Optional()],
+        _l("Municipality quota"),
+        validators=[Optional()],
         description=_l("The most seats one municipality may take; empty for no limit."),
         render_kw={"min": 1, "inputmode": "numeric"},
     )
-    enrolment_opens_at = DateTimeLocalField(_l("Enrolment opens"), validators=[Optional()],
-                                            format="%Y-%m-%dT%H:%M")
-    enrolment_closes_at = DateTimeLocalField(_l("Enrolment closes"), validators=[Optional()],
-                                             format="%Y-%m-%dT%H:%M")
+    enrolment_opens_at = DateTimeLocalField(
+        _l("Enrolment opens"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
+    enrolment_closes_at = DateTimeLocalField(
+        _l("Enrolment closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
     cancellation_deadline = DateTimeLocalField(
-        _l("Cancellation deadline"), validators=[Optional()], format="%Y-%m-%dT%H:%M",
+        _l("Cancellation deadline"),
+        validators=[Optional()],
+        format="%Y-%m-%dT%H:%M",
         description=_l("Until when a participant may cancel their registration."),
     )
     requires_approval = BooleanField(_l("Registrations need approval"), default=True)
@@ -212,9 +249,13 @@ class SessionForm(FlaskForm):
 
     def details(self) -> SessionDetails:
         return SessionDetails(
-            starts_on=self.starts_on.data, ends_on=self.ends_on.data,
-            capacity=self.capacity.data, city=self.city.data, country=self.country.data,
-            venue_id=self.venue_id.data, online_url=self.online_url.data,
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            capacity=self.capacity.data,
+            city=self.city.data,
+            country=self.country.data,
+            venue_id=self.venue_id.data,
+            online_url=self.online_url.data,
             municipality_quota=self.municipality_quota.data,
             enrolment_opens_at=local_to_utc(self.enrolment_opens_at.data),
             enrolment_closes_at=local_to_utc(self.enrolment_closes_at.data),
@@ -240,20 +281,28 @@ class MeetingForm(FlaskForm):
     topic = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
 
     def details(self) -> MeetingDetails:
-        return MeetingDetails(day=self.day.data, starts_at=self.starts_at.data,
-                              ends_at=self.ends_at.data, topic=self.topic.data)
+        return MeetingDetails(
+            day=self.day.data,
+            starts_at=self.starts_at.data,
+            ends_at=self.ends_at.data,
+            topic=self.topic.data,
+        )
 
 
 class CancelSessionForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for the cancellation"),
-                           validators=[InputRequired(), Length(max=1000)],
-                           description=_l("Sent to the trainers and the enrolled."))
+    reason = TextAreaField(
+        _l("Reason for the cancellation"),
+        validators=[InputRequired(), Length(max=1000)],
+        description=_l("Sent to the trainers and the enrolled."),
+    )
 
 
 class CloneSessionForm(FlaskForm):
-    starts_on = DateField(_l("First day of the new session"), validators=[InputRequired()],
-                          description=_l("Meetings, enrolment dates and deadlines move by the "
-                                         "same number of days."))
+    starts_on = DateField(
+        _l("First day of the new session"),
+        validators=[InputRequired()],
+        description=_l("Meetings, enrolment dates and deadlines move by the same number of days."),
+    )
 
 
 class ButtonForm(FlaskForm):

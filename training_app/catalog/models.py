@@ -37,7 +37,6 @@ TURKEY = "Türkiye"
 _TURKEY_SPELLINGS = {"turkiye", "turkey", "tr", "t.c.", "tc"}
 
 
-
 def normalise_country(value: str | None) -> str:
     """'Turkiye', 'turkey', '' -> 'Türkiye'; other countries as typed."""
     value = " ".join((value or "").split())
@@ -195,9 +194,7 @@ class Course(db.Model):
         CheckConstraint(
             "min_attendance_percent BETWEEN 1 AND 100", name="min_attendance_percent_range"
         ),
-        CheckConstraint(
-            "pass_mark IS NULL OR pass_mark BETWEEN 0 AND 100", name="pass_mark_range"
-        ),
+        CheckConstraint("pass_mark IS NULL OR pass_mark BETWEEN 0 AND 100", name="pass_mark_range"),
         CheckConstraint("total_minutes >= 0", name="total_minutes_not_negative"),
     )
 
@@ -281,8 +278,7 @@ session_trainers = Table(
     "session_trainers",
     db.metadata,
     Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
-    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True,
-           index=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 
@@ -341,7 +337,8 @@ class Session(db.Model):
         secondary=session_trainers, order_by=Person.sort_key
     )
     meetings: Mapped[list["Meeting"]] = relationship(
-        back_populates="session", cascade="all, delete-orphan",
+        back_populates="session",
+        cascade="all, delete-orphan",
         order_by="(Meeting.day, Meeting.starts_at)",
     )
 
@@ -378,9 +375,7 @@ class Session(db.Model):
 
     def ensure_editable(self) -> None:
         if not self.is_editable:
-            raise InvalidTransition(
-                _("A cancelled or completed session cannot be changed.")
-            )
+            raise InvalidTransition(_("A cancelled or completed session cannot be changed."))
 
     def touch(self) -> None:
         """Raise the calendar SEQUENCE so that subscribed calendars take the change."""

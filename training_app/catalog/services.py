@@ -106,16 +106,21 @@ def _check_venue(details: VenueDetails, venue: Venue | None) -> None:
         )
         if largest and details.capacity < largest:
             raise DomainError(
-                _("A session at this venue offers %(n)d seats; the capacity cannot be lower.",
-                  n=largest),
+                _(
+                    "A session at this venue offers %(n)d seats; the capacity cannot be lower.",
+                    n=largest,
+                ),
                 field="capacity",
             )
 
 
 def _venue_values(details: VenueDetails) -> dict:
     return {
-        "name": _clean(details.name), "city": _clean(details.city), "capacity": details.capacity,
-        "address": _clean(details.address), "country": details.country or TURKEY,
+        "name": _clean(details.name),
+        "city": _clean(details.city),
+        "capacity": details.capacity,
+        "address": _clean(details.address),
+        "country": details.country or TURKEY,
         "is_active": details.is_active,
     }
 
@@ -173,8 +178,10 @@ def _check_course(details: CourseDetails, course: Course | None) -> None:
     if db.session.get(Category, details.category_id) is None:
         raise DomainError(_("Choose a category."), field="category_id")
     if not 1 <= (details.min_attendance_percent or 0) <= 100:
-        raise DomainError(_("The minimum attendance must be between 1 and 100 percent."),
-                          field="min_attendance_percent")
+        raise DomainError(
+            _("The minimum attendance must be between 1 and 100 percent."),
+            field="min_attendance_percent",
+        )
     if details.total_minutes is None or details.total_minutes < 0:
         raise DomainError(_("The total hours cannot be negative."), field="total_hours")
     if details.has_exam and details.pass_mark is None:
@@ -183,8 +190,10 @@ def _check_course(details: CourseDetails, course: Course | None) -> None:
         raise DomainError(_("The pass mark must be between 0 and 100."), field="pass_mark")
     if details.document_kind == DocumentKind.ACHIEVEMENT and not details.has_exam:
         raise DomainError(
-            _("A certificate of achievement needs an exam: tick “has an exam” or choose another "
-              "document."),
+            _(
+                "A certificate of achievement needs an exam: tick “has an exam” or choose another "
+                "document."
+            ),
             field="document_kind",
         )
 
@@ -282,36 +291,48 @@ def _check_session(details: SessionDetails, session: Session | None) -> Venue | 
         )
     if details.municipality_quota is not None:
         if details.municipality_quota < 1:
-            raise DomainError(_("The municipality quota must be at least 1."),
-                              field="municipality_quota")
+            raise DomainError(
+                _("The municipality quota must be at least 1."), field="municipality_quota"
+            )
         if details.municipality_quota > details.capacity:
-            raise DomainError(_("The municipality quota cannot be more than the capacity."),
-                              field="municipality_quota")
+            raise DomainError(
+                _("The municipality quota cannot be more than the capacity."),
+                field="municipality_quota",
+            )
     if (
-        details.enrolment_opens_at and details.enrolment_closes_at
+        details.enrolment_opens_at
+        and details.enrolment_closes_at
         and details.enrolment_closes_at <= details.enrolment_opens_at
     ):
         raise DomainError(_("Enrolment must close after it opens."), field="enrolment_closes_at")
     first_day_start = local_to_utc(datetime.combine(details.starts_on, time(0, 0)))
     if details.enrolment_closes_at and details.enrolment_closes_at > first_day_start:
-        raise DomainError(_("Enrolment must close before the first day of the session."),
-                          field="enrolment_closes_at")
+        raise DomainError(
+            _("Enrolment must close before the first day of the session."),
+            field="enrolment_closes_at",
+        )
     if details.cancellation_deadline and details.cancellation_deadline > first_day_start:
-        raise DomainError(_("The cancellation deadline must be before the first day of the "
-                            "session."), field="cancellation_deadline")
+        raise DomainError(
+            _("The cancellation deadline must be before the first day of the session."),
+            field="cancellation_deadline",
+        )
     if session is not None:
         if details.capacity < session.seats_taken:
             raise DomainError(
-                _("The capacity cannot be lower than the %(n)d seats already taken.",
-                  n=session.seats_taken),
+                _(
+                    "The capacity cannot be lower than the %(n)d seats already taken.",
+                    n=session.seats_taken,
+                ),
                 field="capacity",
             )
-        outside = [m for m in session.meetings
-                   if not details.starts_on <= m.day <= details.ends_on]
+        outside = [m for m in session.meetings if not details.starts_on <= m.day <= details.ends_on]
         if outside:
             raise DomainError(
-                _("The meeting on %(day)s would fall outside the new dates; move or delete it "
-                  "first.", day=format_date_short(outside[0].day)),
+                _(
+                    "The meeting on %(day)s would fall outside the new dates; move or delete it "
+                    "first.",
+                    day=format_date_short(outside[0].day),
+                ),
                 field="starts_on",
             )
     return venue
@@ -337,12 +358,15 @@ def _session_values(details: SessionDetails, venue: Venue | None) -> dict:
 def create_session(course: Course, details: SessionDetails, by) -> Session:
     """Schedule a run of a course, as a draft without meetings or trainers yet."""
     venue = _check_session(details, None)
-    session = Session(course=course, status=SessionStatus.DRAFT,
-                      **_session_values(details, venue))
+    session = Session(course=course, status=SessionStatus.DRAFT, **_session_values(details, venue))
     db.session.add(session)
     db.session.flush()
-    audit.record("session.create", session,
-                 {"course": course.code, "starts_on": str(session.starts_on)}, actor=by)
+    audit.record(
+        "session.create",
+        session,
+        {"course": course.code, "starts_on": str(session.starts_on)},
+        actor=by,
+    )
     return session
 
 
@@ -380,9 +404,14 @@ def cancel_session(session: Session, reason: str, by) -> None:
     for person in session.trainers:
         if person.user is not None and person.user.is_active:
             queue_mail(
-                person.user.email, "session_cancelled", locale=person.user.locale,
-                person_name=person.full_name, course_title=session.course.title,
-                dates=session_dates_label(session), place=session.place_label, reason=reason,
+                person.user.email,
+                "session_cancelled",
+                locale=person.user.locale,
+                person_name=person.full_name,
+                course_title=session.course.title,
+                dates=session_dates_label(session),
+                place=session.place_label,
+                reason=reason,
             )
     signals.session_cancelled.send(session, reason=reason)
     db.session.flush()
@@ -404,10 +433,15 @@ def clone_session(session: Session, new_starts_on: date, by) -> Session:
 
     meetings = list(session.meetings)
     copy = Session(
-        course=session.course, status=SessionStatus.DRAFT,
-        starts_on=session.starts_on + shift, ends_on=session.ends_on + shift,
-        venue_id=session.venue_id, online_url=session.online_url, city=session.city,
-        country=session.country, capacity=session.capacity,
+        course=session.course,
+        status=SessionStatus.DRAFT,
+        starts_on=session.starts_on + shift,
+        ends_on=session.ends_on + shift,
+        venue_id=session.venue_id,
+        online_url=session.online_url,
+        city=session.city,
+        country=session.country,
+        capacity=session.capacity,
         municipality_quota=session.municipality_quota,
         enrolment_opens_at=moved(session.enrolment_opens_at),
         enrolment_closes_at=moved(session.enrolment_closes_at),
@@ -422,12 +456,16 @@ def clone_session(session: Session, new_starts_on: date, by) -> Session:
     db.session.flush()
     for person in session.trainers:
         for meeting in copy.meetings:
-            _refuse_trainer_clash(person, meeting.day, meeting.starts_at, meeting.ends_at,
-                                  exclude_meeting_id=meeting.id)
+            _refuse_trainer_clash(
+                person,
+                meeting.day,
+                meeting.starts_at,
+                meeting.ends_at,
+                exclude_meeting_id=meeting.id,
+            )
     copy.trainers = list(session.trainers)
     db.session.flush()
-    audit.record("session.clone", copy, {"from_session": session.id, "days": shift.days},
-                 actor=by)
+    audit.record("session.clone", copy, {"from_session": session.id, "days": shift.days}, actor=by)
     return copy
 
 
@@ -436,17 +474,22 @@ def clone_session(session: Session, new_starts_on: date, by) -> Session:
 
 def trainer_choices() -> list[Person]:
     """People holding the trainer role, in Turkish alphabetical order."""
-    return list(db.session.scalars(
-        select(Person)
-        .join(User, Person.user_id == User.id)
-        .where(User.roles.any(RoleAssignment.role == Role.TRAINER),
-               User.is_active_account.is_(True))
-        .order_by(Person.sort_key)
-    ))
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(User, Person.user_id == User.id)
+            .where(
+                User.roles.any(RoleAssignment.role == Role.TRAINER),
+                User.is_active_account.is_(True),
+            )
+            .order_by(Person.sort_key)
+        )
+    )
 
 
-def _clash(person: Person, day: date, starts_at: time, ends_at: time,
-           exclude_meeting_id: int | None) -> Meeting | None:
+def _clash(
+    person: Person, day: date, starts_at: time, ends_at: time, exclude_meeting_id: int | None
+) -> Meeting | None:
     query = (
         select(Meeting)
         .join(Session, Meeting.session_id == Session.id)
@@ -466,15 +509,20 @@ def _clash(person: Person, day: date, starts_at: time, ends_at: time,
     return db.session.scalar(query)
 
 
-def _refuse_trainer_clash(person: Person, day: date, starts_at: time, ends_at: time,
-                          exclude_meeting_id: int | None = None) -> None:
+def _refuse_trainer_clash(
+    person: Person, day: date, starts_at: time, ends_at: time, exclude_meeting_id: int | None = None
+) -> None:
     other = _clash(person, day, starts_at, ends_at, exclude_meeting_id)
     if other is not None:
         raise Conflict(
-            _("%(name)s already teaches at that time: %(course)s, %(day)s %(start)s–%(end)s.",
-              name=person.full_name, course=other.session.course.title,
-              day=format_date_short(other.day), start=other.starts_at.strftime("%H:%M"),
-              end=other.ends_at.strftime("%H:%M")),
+            _(
+                "%(name)s already teaches at that time: %(course)s, %(day)s %(start)s–%(end)s.",
+                name=person.full_name,
+                course=other.session.course.title,
+                day=format_date_short(other.day),
+                start=other.starts_at.strftime("%H:%M"),
+                end=other.ends_at.strftime("%H:%M"),
+            ),
             field="trainer_ids",
         )
 
@@ -483,26 +531,34 @@ def set_trainers(session: Session, people: list[Person], by) -> None:
     """Choose who teaches the session; a trainer cannot be in two overlapping meetings."""
     session.ensure_editable()
     if not people and session.status == SessionStatus.PUBLISHED:
-        raise DomainError(_("A published session must keep at least one trainer."),
-                          field="trainer_ids")
+        raise DomainError(
+            _("A published session must keep at least one trainer."), field="trainer_ids"
+        )
     trainer_ids = {p.id for p in trainer_choices()}
     for person in people:
         if person.id not in trainer_ids:
-            raise DomainError(_("%(name)s is not a trainer.", name=person.full_name),
-                              field="trainer_ids")
+            raise DomainError(
+                _("%(name)s is not a trainer.", name=person.full_name), field="trainer_ids"
+            )
     current = {p.id for p in session.trainers}
     for person in people:
         if person.id in current:
             continue
         for meeting in session.meetings:
-            _refuse_trainer_clash(person, meeting.day, meeting.starts_at, meeting.ends_at,
-                                  exclude_meeting_id=meeting.id)
+            _refuse_trainer_clash(
+                person,
+                meeting.day,
+                meeting.starts_at,
+                meeting.ends_at,
+                exclude_meeting_id=meeting.id,
+            )
     new = {p.id for p in people}
     if new != current:
         session.trainers = sorted(people, key=lambda p: p.sort_key)
         session.touch()
-        audit.record("session.trainers", session, {"trainers": [sorted(current), sorted(new)]},
-                     actor=by)
+        audit.record(
+            "session.trainers", session, {"trainers": [sorted(current), sorted(new)]}, actor=by
+        )
     db.session.flush()
 
 
@@ -522,8 +578,11 @@ def _check_meeting(session: Session, details: MeetingDetails, meeting: Meeting |
         raise DomainError(_("The end time must be after the start time."), field="ends_at")
     if not session.starts_on <= details.day <= session.ends_on:
         raise DomainError(
-            _("The meeting must be within the session's dates (%(start)s – %(end)s).",
-              start=format_date_short(session.starts_on), end=format_date_short(session.ends_on)),
+            _(
+                "The meeting must be within the session's dates (%(start)s – %(end)s).",
+                start=format_date_short(session.starts_on),
+                end=format_date_short(session.ends_on),
+            ),
             field="day",
         )
     for other in session.meetings:
@@ -531,32 +590,49 @@ def _check_meeting(session: Session, details: MeetingDetails, meeting: Meeting |
             continue
         if other.starts_at < details.ends_at and details.starts_at < other.ends_at:
             raise Conflict(
-                _("It overlaps another meeting of this session (%(start)s–%(end)s).",
-                  start=other.starts_at.strftime("%H:%M"), end=other.ends_at.strftime("%H:%M")),
+                _(
+                    "It overlaps another meeting of this session (%(start)s–%(end)s).",
+                    start=other.starts_at.strftime("%H:%M"),
+                    end=other.ends_at.strftime("%H:%M"),
+                ),
                 field="starts_at",
             )
     for person in session.trainers:
-        _refuse_trainer_clash(person, details.day, details.starts_at, details.ends_at,
-                              exclude_meeting_id=meeting.id if meeting else None)
+        _refuse_trainer_clash(
+            person,
+            details.day,
+            details.starts_at,
+            details.ends_at,
+            exclude_meeting_id=meeting.id if meeting else None,
+        )
 
 
 def add_meeting(session: Session, details: MeetingDetails, by) -> Meeting:
     _check_meeting(session, details, None)
-    meeting = Meeting(day=details.day, starts_at=details.starts_at, ends_at=details.ends_at,
-                      topic=_clean(details.topic))
+    meeting = Meeting(
+        day=details.day,
+        starts_at=details.starts_at,
+        ends_at=details.ends_at,
+        topic=_clean(details.topic),
+    )
     session.meetings.append(meeting)
     session.touch()
     db.session.flush()
-    audit.record("meeting.create", meeting, {"session_id": session.id, "day": str(meeting.day)},
-                 actor=by)
+    audit.record(
+        "meeting.create", meeting, {"session_id": session.id, "day": str(meeting.day)}, actor=by
+    )
     return meeting
 
 
 def update_meeting(meeting: Meeting, details: MeetingDetails, by) -> None:
     session = meeting.session
     _check_meeting(session, details, meeting)
-    values = {"day": details.day, "starts_at": details.starts_at, "ends_at": details.ends_at,
-              "topic": _clean(details.topic)}
+    values = {
+        "day": details.day,
+        "starts_at": details.starts_at,
+        "ends_at": details.ends_at,
+        "topic": _clean(details.topic),
+    }
     changes = audit.diff(meeting, values)
     for key, value in values.items():
         setattr(meeting, key, value)
@@ -572,8 +648,9 @@ def delete_meeting(meeting: Meeting, by) -> None:
     session.ensure_editable()
     if session.status == SessionStatus.PUBLISHED and len(session.meetings) == 1:
         raise DomainError(_("The last meeting of a published session cannot be deleted."))
-    audit.record("meeting.delete", meeting,
-                 {"session_id": session.id, "day": str(meeting.day)}, actor=by)
+    audit.record(
+        "meeting.delete", meeting, {"session_id": session.id, "day": str(meeting.day)}, actor=by
+    )
     session.meetings.remove(meeting)
     session.touch()
     db.session.flush()
@@ -583,7 +660,7 @@ def delete_meeting(meeting: Meeting, by) -> None:
 
 
 def session_dates_label(session: Session) -> str:
-    """"12–16.05.2026", "30.05–02.06.2026" or "12.05.2026"."""
+    """ "12–16.05.2026", "30.05–02.06.2026" or "12.05.2026"."""
     start, end = session.starts_on, session.ends_on
     if start == end:
         return format_date_short(start)
@@ -638,16 +715,19 @@ def public_sessions_query(filters: CatalogueFilters, today: date) -> Select:
         )
     )
     for word in _search_words(filters.q):
-        query = query.where(or_(
-            Course.search_key.contains(word, autoescape=True),
-            Session.city_key.contains(word, autoescape=True),
-            Venue.search_key.contains(word, autoescape=True),
-        ))
+        query = query.where(
+            or_(
+                Course.search_key.contains(word, autoescape=True),
+                Session.city_key.contains(word, autoescape=True),
+                Venue.search_key.contains(word, autoescape=True),
+            )
+        )
     if filters.category_id:
         query = query.where(Course.category_id == filters.category_id)
     if filters.month:
-        query = query.where(Session.starts_on <= _month_end(filters.month),
-                            Session.ends_on >= filters.month)
+        query = query.where(
+            Session.starts_on <= _month_end(filters.month), Session.ends_on >= filters.month
+        )
     if filters.city:
         query = query.where(Session.city_key == filters.city.replace("\x00", ""))
     if filters.abroad is True:
@@ -657,10 +737,12 @@ def public_sessions_query(filters: CatalogueFilters, today: date) -> Select:
     if filters.delivery:
         query = query.where(Course.delivery == filters.delivery)
     if filters.position:
-        query = query.where(or_(
-            ~Course.audience.any(),
-            Course.audience.any(CourseAudience.position == filters.position),
-        ))
+        query = query.where(
+            or_(
+                ~Course.audience.any(),
+                Course.audience.any(CourseAudience.position == filters.position),
+            )
+        )
     return query.order_by(Session.starts_on, Course.sort_key, Session.id)
 
 
@@ -685,14 +767,21 @@ def catalogue_version() -> tuple:
     dates, place, seats_taken, meetings and trainers through its calendar sequence), a
     course's, a category's or a venue's updated_at, or the number of sessions.
     """
+
     def newest(column):
         return select(func.max(column)).scalar_subquery()
 
-    return tuple(db.session.execute(select(
-        select(func.count(Session.id)).scalar_subquery(),
-        newest(Session.updated_at), newest(Course.updated_at),
-        newest(Category.updated_at), newest(Venue.updated_at),
-    )).one())
+    return tuple(
+        db.session.execute(
+            select(
+                select(func.count(Session.id)).scalar_subquery(),
+                newest(Session.updated_at),
+                newest(Course.updated_at),
+                newest(Category.updated_at),
+                newest(Venue.updated_at),
+            )
+        ).one()
+    )
 
 
 def catalogue_choices(today: date) -> dict:
@@ -701,8 +790,11 @@ def catalogue_choices(today: date) -> dict:
     cities = db.session.execute(
         select(Session.city_key, func.min(Session.city))
         .join(Session.course)
-        .where(Session.status == SessionStatus.PUBLISHED, Course.is_published.is_(True),
-               Session.ends_on >= today)
+        .where(
+            Session.status == SessionStatus.PUBLISHED,
+            Course.is_published.is_(True),
+            Session.ends_on >= today,
+        )
         .group_by(Session.city_key)
     ).all()
     cities = sorted(((key, name) for key, name in cities), key=lambda c: tr_sort_key(c[1]))
@@ -746,14 +838,19 @@ def course_sessions(course: Course, include_drafts: bool = False) -> list[Sessio
 
 def sessions_taught_by(person: Person) -> list[Session]:
     """Every session `person` teaches, with its meetings, course and venue."""
-    return list(db.session.scalars(
-        select(Session)
-        .join(session_trainers, session_trainers.c.session_id == Session.id)
-        .where(session_trainers.c.person_id == person.id)
-        .options(selectinload(Session.course), selectinload(Session.venue),
-                 selectinload(Session.meetings))
-        .order_by(Session.starts_on, Session.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Session)
+            .join(session_trainers, session_trainers.c.session_id == Session.id)
+            .where(session_trainers.c.person_id == person.id)
+            .options(
+                selectinload(Session.course),
+                selectinload(Session.venue),
+                selectinload(Session.meetings),
+            )
+            .order_by(Session.starts_on, Session.id)
+        )
+    )
 
 
 @dataclass
@@ -767,13 +864,19 @@ def trainer_agenda(person: Person, today: date) -> TrainerAgenda:
     """A trainer's sessions: today's meetings first, then upcoming sessions, then past ones."""
     sessions = [s for s in sessions_taught_by(person) if s.status != SessionStatus.DRAFT]
     todays = sorted(
-        (m for s in sessions if s.status != SessionStatus.CANCELLED for m in s.meetings
-         if m.day == today),
+        (
+            m
+            for s in sessions
+            if s.status != SessionStatus.CANCELLED
+            for m in s.meetings
+            if m.day == today
+        ),
         key=lambda m: m.starts_at,
     )
     upcoming = [s for s in sessions if s.ends_on >= today]
-    past = sorted((s for s in sessions if s.ends_on < today), key=lambda s: s.starts_on,
-                  reverse=True)
+    past = sorted(
+        (s for s in sessions if s.ends_on < today), key=lambda s: s.starts_on, reverse=True
+    )
     return TrainerAgenda(todays, upcoming, past)
 
 
@@ -800,13 +903,18 @@ def calendar_sessions_for(person: Person) -> list[Session]:
     """Non-draft sessions from every calendar source, with meetings, in one set of queries."""
     selects = [source(person.id) for source in CALENDAR_SOURCES]
     ids = selects[0] if len(selects) == 1 else union(*selects)
-    return list(db.session.scalars(
-        select(Session)
-        .where(Session.id.in_(ids), Session.status != SessionStatus.DRAFT)
-        .options(selectinload(Session.course), selectinload(Session.venue),
-                 selectinload(Session.meetings))
-        .order_by(Session.starts_on, Session.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Session)
+            .where(Session.id.in_(ids), Session.status != SessionStatus.DRAFT)
+            .options(
+                selectinload(Session.course),
+                selectinload(Session.venue),
+                selectinload(Session.meetings),
+            )
+            .order_by(Session.starts_on, Session.id)
+        )
+    )
 
 
 def calendar_token_for(user: User, reset: bool = False) -> str:
@@ -844,23 +952,30 @@ def user_for_calendar_token(token: str) -> User | None:
 
 def admin_sessions_query(status: SessionStatus | None = None, q: str = "") -> Select:
     query = (
-        select(Session).join(Session.course).outerjoin(Session.venue)
-        .options(contains_eager(Session.course), contains_eager(Session.venue),
-                 selectinload(Session.trainers))
+        select(Session)
+        .join(Session.course)
+        .outerjoin(Session.venue)
+        .options(
+            contains_eager(Session.course),
+            contains_eager(Session.venue),
+            selectinload(Session.trainers),
+        )
         .order_by(Session.starts_on.desc(), Session.id.desc())
     )
     if status is not None:
         query = query.where(Session.status == status)
     for word in _search_words(q):
-        query = query.where(or_(Course.search_key.contains(word, autoescape=True),
-                                Session.city_key.contains(word, autoescape=True)))
+        query = query.where(
+            or_(
+                Course.search_key.contains(word, autoescape=True),
+                Session.city_key.contains(word, autoescape=True),
+            )
+        )
     return query
 
 
 def admin_courses_query(q: str = "", category_id: int | None = None) -> Select:
-    query = (
-        select(Course).options(selectinload(Course.category)).order_by(Course.sort_key)
-    )
+    query = select(Course).options(selectinload(Course.category)).order_by(Course.sort_key)
     for word in _search_words(q):
         query = query.where(Course.search_key.contains(word, autoescape=True))
     if category_id:
@@ -869,13 +984,16 @@ def admin_courses_query(q: str = "", category_id: int | None = None) -> Select:
 
 
 def session_counts_by_course() -> dict[int, int]:
-    return dict(db.session.execute(
-        select(Session.course_id, func.count(Session.id)).group_by(Session.course_id)
-    ).all())
-
+    return dict(
+        db.session.execute(
+            select(Session.course_id, func.count(Session.id)).group_by(Session.course_id)
+        ).all()
+    )
 
 
 def course_counts_by_category() -> dict[int, int]:
-    return dict(db.session.execute(
-        select(Course.category_id, func.count(Course.id)).group_by(Course.category_id)
-    ).all())
+    return dict(
+        db.session.execute(
+            select(Course.category_id, func.count(Course.id)).group_by(Course.category_id)
+        ).all()
+    )

@@ -47,8 +47,9 @@ def _filters_from(form: CatalogueFilterForm) -> services.CatalogueFilters:
     category = data.get("category") or ""
     return services.CatalogueFilters(
         q=(data.get("q") or "").strip()[:100],
-        category_id=int(category) if category.isascii() and category.isdigit()
-        and len(category) <= 9 else None,
+        category_id=int(category)
+        if category.isascii() and category.isdigit() and len(category) <= 9
+        else None,
         month=month,
         city=data.get("city") or None,
         abroad={"abroad": True, "tr": False}.get(data.get("where") or ""),
@@ -65,8 +66,12 @@ def list_sessions():
     cache = fragment_cache()
     key = None
     if cache is not None and len(request.query_string) <= 300:
-        key = (str(get_locale()), today, tuple(sorted(request.args.items(multi=True))),
-               services.catalogue_version())
+        key = (
+            str(get_locale()),
+            today,
+            tuple(sorted(request.args.items(multi=True))),
+            services.catalogue_version(),
+        )
         results = cache.get(key)
         if results is not None:
             return render_template("catalog/list.html", results=results)
@@ -84,10 +89,16 @@ def _render_results(today: date) -> Markup:
     filters = _filters_from(form)
     page = services.catalogue_page(filters, today, page=page_arg(), per_page=PER_PAGE)
     args = {key: value for key, value in request.args.items() if key != "page" and value}
-    return Markup(render_template(
-        "catalog/_results.html", form=form, page=page, filters=filters, pager_args=args,
-        dates_label=services.session_dates_label,
-    ))
+    return Markup(
+        render_template(
+            "catalog/_results.html",
+            form=form,
+            page=page,
+            filters=filters,
+            pager_args=args,
+            dates_label=services.session_dates_label,
+        )
+    )
 
 
 @dataclass
@@ -112,19 +123,24 @@ def _enrolment_view(session: Session, today: date) -> EnrolmentView:
     if session.status == SessionStatus.COMPLETED or session.ends_on < today:
         return EnrolmentView(_("This session has taken place."), False, session_active=False)
     if session.status == SessionStatus.DRAFT:
-        return EnrolmentView(_("This session is not published yet."), False,
-                             session_active=False)
+        return EnrolmentView(_("This session is not published yet."), False, session_active=False)
     if session.enrolment_opens_at and now < session.enrolment_opens_at:
-        return EnrolmentView(_("Enrolment opens on %(when)s.",
-                               when=when(session.enrolment_opens_at)), False)
+        return EnrolmentView(
+            _("Enrolment opens on %(when)s.", when=when(session.enrolment_opens_at)), False
+        )
     if session.enrolment_closes_at and now >= session.enrolment_closes_at:
-        return EnrolmentView(_("Enrolment closed on %(when)s.",
-                               when=when(session.enrolment_closes_at)), False)
+        return EnrolmentView(
+            _("Enrolment closed on %(when)s.", when=when(session.enrolment_closes_at)), False
+        )
     if session.seats_left <= 0:
-        return EnrolmentView(_("All seats are taken; new applications go on the waiting list."),
-                             True)
-    message = (_("Enrolment is open until %(when)s.", when=when(session.enrolment_closes_at))
-               if session.enrolment_closes_at else _("Enrolment is open."))
+        return EnrolmentView(
+            _("All seats are taken; new applications go on the waiting list."), True
+        )
+    message = (
+        _("Enrolment is open until %(when)s.", when=when(session.enrolment_closes_at))
+        if session.enrolment_closes_at
+        else _("Enrolment is open.")
+    )
     view = EnrolmentView(message, True)
     if current_user.is_authenticated:
         person = current_user.person
@@ -148,7 +164,9 @@ def show_session(session_id):
         abort(404)
     today = local_today()
     return render_template(
-        "catalog/session.html", session=session, enrolment=_enrolment_view(session, today),
+        "catalog/session.html",
+        session=session,
+        enrolment=_enrolment_view(session, today),
         dates_label=services.session_dates_label(session),
         is_preview=not services.is_public(session),
     )
@@ -165,8 +183,13 @@ def show_course(course_id):
     sessions = services.course_sessions(course)
     upcoming = sorted((s for s in sessions if s.ends_on >= today), key=lambda s: s.starts_on)
     past = [s for s in sessions if s.ends_on < today]
-    return render_template("catalog/course.html", course=course, upcoming=upcoming, past=past,
-                           dates_label=services.session_dates_label)
+    return render_template(
+        "catalog/course.html",
+        course=course,
+        upcoming=upcoming,
+        past=past,
+        dates_label=services.session_dates_label,
+    )
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
@@ -222,8 +245,10 @@ def reset_calendar_token():
     if ButtonForm().validate_on_submit():
         services.calendar_token_for(current_user, reset=True)
         db.session.commit()
-        flash(_("Your calendar address has been renewed. Subscribe again with the new one."),
-              "success")
+        flash(
+            _("Your calendar address has been renewed. Subscribe again with the new one."),
+            "success",
+        )
     return redirect(url_for("catalog.my_calendar"))
 
 
@@ -235,8 +260,9 @@ def my_sessions():
     if person is None:
         abort(404)
     agenda = services.trainer_agenda(person, local_today())
-    return render_template("catalog/my_sessions.html", agenda=agenda,
-                           dates_label=services.session_dates_label)
+    return render_template(
+        "catalog/my_sessions.html", agenda=agenda, dates_label=services.session_dates_label
+    )
 
 
 @bp.app_template_filter("hours")

@@ -9,21 +9,33 @@ class ConfirmForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)],
-                           description=_l("Kept in the register and the audit trail."))
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(), Length(max=1000)],
+        description=_l("Kept in the register and the audit trail."),
+    )
 
 
 class VerifyForm(FlaskForm):
-    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("Printed under the QR code, e.g. ABCD-EFGH-JKMN."))
+    code = StringField(
+        _l("Verification code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("Printed under the QR code, e.g. ABCD-EFGH-JKMN."),
+    )
 
 
 class SignatoryForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=150)])
-    title = StringField(_l("Job title"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("As printed under the name, e.g. Birlik Başkanı."))
-    sort_order = IntegerField(_l("Order on the document"), default=1,
-                         validators=[InputRequired(), NumberRange(min=1, max=20)])
+    title = StringField(
+        _l("Job title"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("As printed under the name, e.g. Birlik Başkanı."),
+    )
+    sort_order = IntegerField(
+        _l("Order on the document"),
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=20)],
+    )
     is_active = BooleanField(_l("Printed on new documents"), default=True)
 
 

@@ -47,22 +47,35 @@ def result_file(job: PrintJob) -> Path | None:
 
 def is_abandoned(job: PrintJob, now=None) -> bool:
     now = now or utcnow()
-    return (job.status == PrintJobStatus.RUNNING and job.heartbeat_at is not None
-            and now - job.heartbeat_at > ABANDONED_AFTER)
+    return (
+        job.status == PrintJobStatus.RUNNING
+        and job.heartbeat_at is not None
+        and now - job.heartbeat_at > ABANDONED_AFTER
+    )
 
 
 def claim_next_job() -> int | None:
     """Take the oldest queued job: a compare-and-set UPDATE, safe with any number of workers."""
     candidates = db.session.scalars(
-        select(PrintJob.id).where(PrintJob.status == PrintJobStatus.QUEUED)
-        .order_by(PrintJob.id).limit(5)).all()
+        select(PrintJob.id)
+        .where(PrintJob.status == PrintJobStatus.QUEUED)
+        .order_by(PrintJob.id)
+        .limit(5)
+    ).all()
     db.session.rollback()
     for job_id in candidates:
         now = utcnow()
         claimed = db.session.execute(
-            update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == PrintJobStatus.QUEUED)
-            .values(status=PrintJobStatus.RUNNING, started_at=now, heartbeat_at=now,
-                    attempts=PrintJob.attempts + 1, done=0, error=None)
+            update(PrintJob)
+            .where(PrintJob.id == job_id, PrintJob.status == PrintJobStatus.QUEUED)
+            .values(
+                status=PrintJobStatus.RUNNING,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=PrintJob.attempts + 1,
+                done=0,
+                error=None,
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
         db.session.commit()
@@ -73,9 +86,11 @@ def claim_next_job() -> int | None:
 
 def _progress(job_id: int, done: int, total: int) -> None:
     db.session.execute(
-        update(PrintJob).where(PrintJob.id == job_id)
+        update(PrintJob)
+        .where(PrintJob.id == job_id)
         .values(done=done, total=total, heartbeat_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
@@ -93,9 +108,10 @@ def process_job(job_id: int) -> None:
         _progress(job_id, 0, total)
         parts = []
         for start in range(0, total, CHUNK_SIZE):
-            chunk_ids = ids[start:start + CHUNK_SIZE]
+            chunk_ids = ids[start : start + CHUNK_SIZE]
             certificates = db.session.scalars(
-                select(Certificate).where(Certificate.id.in_(chunk_ids))).all()
+                select(Certificate).where(Certificate.id.in_(chunk_ids))
+            ).all()
             order = {cid: n for n, cid in enumerate(chunk_ids)}
             certificates = sorted(certificates, key=lambda c: order[c.id])
             part = workdir / f"part-{start // CHUNK_SIZE:05d}.pdf"
@@ -108,20 +124,33 @@ def process_job(job_id: int) -> None:
         merge_pdfs(parts, job_dir() / name)
         shutil.rmtree(workdir, ignore_errors=True)
         db.session.execute(
-            update(PrintJob).where(PrintJob.id == job_id)
-            .values(status=PrintJobStatus.DONE, done=total, total=total, result_path=name,
-                    finished_at=utcnow(), heartbeat_at=utcnow())
-            .execution_options(synchronize_session=False))
+            update(PrintJob)
+            .where(PrintJob.id == job_id)
+            .values(
+                status=PrintJobStatus.DONE,
+                done=total,
+                total=total,
+                result_path=name,
+                finished_at=utcnow(),
+                heartbeat_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
         shutil.rmtree(workdir, ignore_errors=True)
         log.exception("Print job %s failed", job_id)
         db.session.execute(
-            update(PrintJob).where(PrintJob.id == job_id)
-            .values(status=PrintJobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
-                    finished_at=utcnow())
-            .execution_options(synchronize_session=False))
+            update(PrintJob)
+            .where(PrintJob.id == job_id)
+            .values(
+                status=PrintJobStatus.FAILED,
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+                finished_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
 
 
@@ -129,12 +158,18 @@ def fail_abandoned_jobs() -> int:
     """Mark running jobs whose worker stopped (no heartbeat for a while) as failed."""
     stale = utcnow() - ABANDONED_AFTER
     count = db.session.execute(
-        update(PrintJob).where(PrintJob.status == PrintJobStatus.RUNNING,
-                               or_(PrintJob.heartbeat_at.is_(None),
-                                   PrintJob.heartbeat_at < stale))
-        .values(status=PrintJobStatus.FAILED, error="The worker stopped; retry the job.",
-                finished_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
+        update(PrintJob)
+        .where(
+            PrintJob.status == PrintJobStatus.RUNNING,
+            or_(PrintJob.heartbeat_at.is_(None), PrintJob.heartbeat_at < stale),
+        )
+        .values(
+            status=PrintJobStatus.FAILED,
+            error="The worker stopped; retry the job.",
+            finished_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
     return count
 
@@ -142,9 +177,13 @@ def fail_abandoned_jobs() -> int:
 def purge_downloaded_results(keep: timedelta = KEEP_AFTER_DOWNLOAD) -> int:
     """Delete merged PDFs downloaded more than `keep` ago (never one not yet downloaded)."""
     cutoff = utcnow() - keep
-    old = db.session.scalars(select(PrintJob).where(
-        PrintJob.status == PrintJobStatus.DONE, PrintJob.result_path.is_not(None),
-        PrintJob.downloaded_at < cutoff)).all()
+    old = db.session.scalars(
+        select(PrintJob).where(
+            PrintJob.status == PrintJobStatus.DONE,
+            PrintJob.result_path.is_not(None),
+            PrintJob.downloaded_at < cutoff,
+        )
+    ).all()
     for job in old:
         path = result_file(job)
         if path is not None:

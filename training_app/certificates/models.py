@@ -143,7 +143,7 @@ class Certificate(db.Model):
     def display_code(self) -> str:
         """The code in groups of four, easier to read out and type: ABCD-EFGH-JKLM."""
         code = self.verification_code
-        return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
     def revoke(self, reason: str, by_user_id: int | None, now: datetime | None = None) -> None:
         if not self.is_valid:
@@ -154,8 +154,9 @@ class Certificate(db.Model):
         self.revoked_by_id = by_user_id
         self.reason = reason
 
-    def mark_replaced(self, reason: str, by_user_id: int | None,
-                      now: datetime | None = None) -> None:
+    def mark_replaced(
+        self, reason: str, by_user_id: int | None, now: datetime | None = None
+    ) -> None:
         if not self.is_valid:
             raise InvalidTransition(_("Only a valid document can be reissued."))
         self.status = CertificateStatus.REPLACED

@@ -46,7 +46,8 @@ def document_context(certificate: Certificate) -> dict:
         "code": certificate.display_code,
         "verification_url": url,
         "qr_data_uri": qr_for(certificate.verification_code).png_data_uri(
-            scale=6, border=0, dark="#111111"),
+            scale=6, border=0, dark="#111111"
+        ),
         "signatories": list(certificate.signatories or []),
     }
 
@@ -65,6 +66,11 @@ def render_documents(certificates: list[Certificate]) -> bytes:
 def certificate_response(certificate: Certificate) -> Response:
     data = render_documents([certificate])
     filename = f"{certificate.register_number}.pdf"
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"',
-                             "Cache-Control": "private, no-store"})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

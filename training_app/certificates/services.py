@@ -50,8 +50,12 @@ def reserve_register_numbers(year: int, count: int) -> list[int]:
     its numbers back, a committed one never hands them out again.
     """
     table = RegisterCounter.__table__
-    bump = (update(table).where(table.c.year == year)
-            .values(last_number=table.c.last_number + count).returning(table.c.last_number))
+    bump = (
+        update(table)
+        .where(table.c.year == year)
+        .values(last_number=table.c.last_number + count)
+        .returning(table.c.last_number)
+    )
     last = db.session.execute(bump).scalar()
     if last is None:
         try:
@@ -93,12 +97,18 @@ def document_title(kind: DocumentKind, called_certificate: bool) -> str:
 
 
 def active_signatories() -> list[Signatory]:
-    return list(db.session.scalars(
-        select(Signatory).where(Signatory.is_active).order_by(Signatory.sort_order, Signatory.id)))
+    return list(
+        db.session.scalars(
+            select(Signatory)
+            .where(Signatory.is_active)
+            .order_by(Signatory.sort_order, Signatory.id)
+        )
+    )
 
 
-def _snapshot(registration: Registration, kind: DocumentKind, total_minutes: int,
-              signatories: list[dict]) -> dict:
+def _snapshot(
+    registration: Registration, kind: DocumentKind, total_minutes: int, signatories: list[dict]
+) -> dict:
     session = registration.session
     course = session.course
     person = registration.person
@@ -126,14 +136,21 @@ def _snapshot(registration: Registration, kind: DocumentKind, total_minutes: int
     }
 
 
-def _new_certificate(registration: Registration, completion, serial: int, year: int,
-                     signatories: list[dict], by: User | None) -> Certificate:
+def _new_certificate(
+    registration: Registration,
+    completion,
+    serial: int,
+    year: int,
+    signatories: list[dict],
+    by: User | None,
+) -> Certificate:
     certificate = Certificate(
         registration_id=registration.id,
         valid_registration_id=registration.id,
         session_id=registration.session_id,
         register_number=format_register_number(
-            current_app.config["UNION_SHORT_CODE"], year, serial),
+            current_app.config["UNION_SHORT_CODE"], year, serial
+        ),
         year=year,
         serial=serial,
         verification_code=new_verification_code(),
@@ -141,8 +158,9 @@ def _new_certificate(registration: Registration, completion, serial: int, year: 
         issued_on=local_today(),
         issued_at=utcnow(),
         issued_by_id=by.id if by else None,
-        **_snapshot(registration, completion.document_kind, completion.session_minutes,
-                    signatories),
+        **_snapshot(
+            registration, completion.document_kind, completion.session_minutes, signatories
+        ),
     )
     db.session.add(certificate)
     return certificate
@@ -166,8 +184,10 @@ def _earned(session: Session):
         select(Registration, Completion)
         .join(Completion, Completion.registration_id == Registration.id)
         .join(Person, Person.id == Registration.person_id)
-        .where(Registration.session_id == session.id,
-               Registration.status == RegistrationStatus.COMPLETED)
+        .where(
+            Registration.session_id == session.id,
+            Registration.status == RegistrationStatus.COMPLETED,
+        )
         .options(selectinload(Registration.person), selectinload(Registration.municipality))
         .order_by(Person.sort_key, Registration.id)
     ).all()
@@ -186,26 +206,39 @@ def issue_certificates(session: Session, by: User | None) -> IssueResult:
     year = local_today().year
     lock_register(year)
     rows = _earned(session)
-    has_document = set(db.session.scalars(
-        select(Certificate.registration_id).where(Certificate.session_id == session.id)))
-    wanted = [(r, c) for r, c in rows
-              if c.document_kind != DocumentKind.NONE and r.id not in has_document]
+    has_document = set(
+        db.session.scalars(
+            select(Certificate.registration_id).where(Certificate.session_id == session.id)
+        )
+    )
+    wanted = [
+        (r, c) for r, c in rows if c.document_kind != DocumentKind.NONE and r.id not in has_document
+    ]
     without = sum(1 for _r, c in rows if c.document_kind == DocumentKind.NONE)
     issued: list[Certificate] = []
     if wanted:
         signatories = [{"name": s.name, "title": s.title} for s in active_signatories()]
         serials = reserve_register_numbers(year, len(wanted))
         for (registration, completion), serial in zip(wanted, serials, strict=True):
-            issued.append(_new_certificate(registration, completion, serial, year, signatories,
-                                           by))
+            issued.append(_new_certificate(registration, completion, serial, year, signatories, by))
         db.session.flush()
         for certificate in issued:
-            audit.record("certificate.issue", certificate,
-                         {"register_number": certificate.register_number,
-                          "registration_id": certificate.registration_id,
-                          "kind": certificate.kind.value}, actor=by)
-    audit.record("session.issue_certificates", session,
-                 {"issued": len(issued), "already": len(has_document)}, actor=by)
+            audit.record(
+                "certificate.issue",
+                certificate,
+                {
+                    "register_number": certificate.register_number,
+                    "registration_id": certificate.registration_id,
+                    "kind": certificate.kind.value,
+                },
+                actor=by,
+            )
+    audit.record(
+        "session.issue_certificates",
+        session,
+        {"issued": len(issued), "already": len(has_document)},
+        actor=by,
+    )
     db.session.flush()
     return IssueResult(issued, len(has_document), without)
 
@@ -218,10 +251,14 @@ def issue_certificate(registration: Registration, by: User | None) -> Certificat
     if existing is not None:
         return existing
     completion = db.session.scalar(
-        select(Completion).where(Completion.registration_id == registration.id))
-    if (registration.session.status != SessionStatus.COMPLETED
-            or registration.status != RegistrationStatus.COMPLETED or completion is None
-            or completion.document_kind == DocumentKind.NONE):
+        select(Completion).where(Completion.registration_id == registration.id)
+    )
+    if (
+        registration.session.status != SessionStatus.COMPLETED
+        or registration.status != RegistrationStatus.COMPLETED
+        or completion is None
+        or completion.document_kind == DocumentKind.NONE
+    ):
         raise DomainError(_("This registration has not earned a document."))
     year = local_today().year
     lock_register(year)
@@ -229,19 +266,28 @@ def issue_certificate(registration: Registration, by: User | None) -> Certificat
     if existing is not None:
         return existing
     signatories = [{"name": s.name, "title": s.title} for s in active_signatories()]
-    certificate = _new_certificate(registration, completion,
-                                   reserve_register_numbers(year, 1)[0], year, signatories, by)
+    certificate = _new_certificate(
+        registration, completion, reserve_register_numbers(year, 1)[0], year, signatories, by
+    )
     db.session.flush()
-    audit.record("certificate.issue", certificate,
-                 {"register_number": certificate.register_number,
-                  "registration_id": registration.id, "kind": certificate.kind.value}, actor=by)
+    audit.record(
+        "certificate.issue",
+        certificate,
+        {
+            "register_number": certificate.register_number,
+            "registration_id": registration.id,
+            "kind": certificate.kind.value,
+        },
+        actor=by,
+    )
     db.session.flush()
     return certificate
 
 
 def valid_certificate_of(registration: Registration) -> Certificate | None:
-    return db.session.scalar(select(Certificate).where(
-        Certificate.valid_registration_id == registration.id))
+    return db.session.scalar(
+        select(Certificate).where(Certificate.valid_registration_id == registration.id)
+    )
 
 
 def _reason(reason: str | None) -> str:
@@ -255,8 +301,12 @@ def revoke(certificate: Certificate, reason: str, by: User | None) -> Certificat
     """Withdraw a document: it stays in the register and its verification shows it revoked."""
     reason = _reason(reason)
     certificate.revoke(reason, by.id if by else None)
-    audit.record("certificate.revoke", certificate,
-                 {"register_number": certificate.register_number, "reason": reason}, actor=by)
+    audit.record(
+        "certificate.revoke",
+        certificate,
+        {"register_number": certificate.register_number, "reason": reason},
+        actor=by,
+    )
     db.session.flush()
     return certificate
 
@@ -275,15 +325,24 @@ def reissue(certificate: Certificate, reason: str, by: User | None) -> Certifica
     db.session.flush()  # frees the registration's valid slot before the new row takes it
     registration = certificate.registration
     completion = db.session.scalar(
-        select(Completion).where(Completion.registration_id == registration.id))
+        select(Completion).where(Completion.registration_id == registration.id)
+    )
     signatories = [{"name": s.name, "title": s.title} for s in active_signatories()]
-    new = _new_certificate(registration, completion, reserve_register_numbers(year, 1)[0], year,
-                           signatories, by)
+    new = _new_certificate(
+        registration, completion, reserve_register_numbers(year, 1)[0], year, signatories, by
+    )
     db.session.flush()
     certificate.replaced_by_id = new.id
-    audit.record("certificate.reissue", certificate,
-                 {"register_number": certificate.register_number,
-                  "replaced_by": new.register_number, "reason": reason}, actor=by)
+    audit.record(
+        "certificate.reissue",
+        certificate,
+        {
+            "register_number": certificate.register_number,
+            "replaced_by": new.register_number,
+            "reason": reason,
+        },
+        actor=by,
+    )
     db.session.flush()
     return new
 
@@ -295,27 +354,35 @@ def find_by_code(code: str) -> Certificate | None:
     code = normalise_code(code)
     if not code:
         return None
-    return db.session.scalar(select(Certificate).where(Certificate.verification_code == code)
-                             .options(selectinload(Certificate.replaced_by)))
+    return db.session.scalar(
+        select(Certificate)
+        .where(Certificate.verification_code == code)
+        .options(selectinload(Certificate.replaced_by))
+    )
 
 
 def certificates_of_session(session: Session) -> list[Certificate]:
-    return list(db.session.scalars(
-        select(Certificate).where(Certificate.session_id == session.id)
-        .order_by(Certificate.holder_sort_key, Certificate.id)))
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.session_id == session.id)
+            .order_by(Certificate.holder_sort_key, Certificate.id)
+        )
+    )
 
 
-def certificates_for_print(session_id: int | None = None, municipality_id: int | None = None,
-                           year: int | None = None) -> list[int]:
+def certificates_for_print(
+    session_id: int | None = None, municipality_id: int | None = None, year: int | None = None
+) -> list[int]:
     """Ids of the valid documents of a selection, in Turkish alphabetical order of the name."""
     query = select(Certificate.id).where(Certificate.status == CertificateStatus.VALID)
     if session_id is not None:
         query = query.where(Certificate.session_id == session_id)
     else:
-        query = query.where(Certificate.municipality_id == municipality_id,
-                            Certificate.year == year)
-    return list(db.session.scalars(query.order_by(Certificate.holder_sort_key,
-                                                  Certificate.id)))
+        query = query.where(
+            Certificate.municipality_id == municipality_id, Certificate.year == year
+        )
+    return list(db.session.scalars(query.order_by(Certificate.holder_sort_key, Certificate.id)))
 
 
 def documents_by_registration(person: Person | None) -> dict[int, int]:
@@ -325,8 +392,8 @@ def documents_by_registration(person: Person | None) -> dict[int, int]:
     rows = db.session.execute(
         select(Certificate.registration_id, Certificate.id)
         .join(Registration, Registration.id == Certificate.registration_id)
-        .where(Registration.person_id == person.id,
-               Certificate.status == CertificateStatus.VALID))
+        .where(Registration.person_id == person.id, Certificate.status == CertificateStatus.VALID)
+    )
     return dict(rows.all())
 
 
@@ -350,10 +417,15 @@ def can_download(user: User, certificate: Certificate) -> bool:
 # --- signatories -----------------------------------------------------------------------------
 
 
-def save_signatory(signatory: Signatory | None, name: str, title: str, order: int,
-                   is_active: bool, by: User | None) -> Signatory:
-    values = {"name": " ".join(name.split()), "title": " ".join(title.split()),
-              "sort_order": order, "is_active": is_active}
+def save_signatory(
+    signatory: Signatory | None, name: str, title: str, order: int, is_active: bool, by: User | None
+) -> Signatory:
+    values = {
+        "name": " ".join(name.split()),
+        "title": " ".join(title.split()),
+        "sort_order": order,
+        "is_active": is_active,
+    }
     if signatory is None:
         signatory = Signatory(**values)
         db.session.add(signatory)
@@ -372,9 +444,12 @@ def save_signatory(signatory: Signatory | None, name: str, title: str, order: in
 # --- bulk print jobs -------------------------------------------------------------------------
 
 
-def start_print_job(by: User | None, session: Session | None = None,
-                    municipality: Municipality | None = None,
-                    year: int | None = None) -> PrintJob:
+def start_print_job(
+    by: User | None,
+    session: Session | None = None,
+    municipality: Municipality | None = None,
+    year: int | None = None,
+) -> PrintJob:
     """Queue a bulk print of a session's documents or of a municipality's for a year."""
     if session is not None:
         ids = certificates_for_print(session_id=session.id)
@@ -382,8 +457,9 @@ def start_print_job(by: User | None, session: Session | None = None,
         job = PrintJob(session_id=session.id, label=label)
     elif municipality is not None and year is not None:
         ids = certificates_for_print(municipality_id=municipality.id, year=year)
-        job = PrintJob(municipality_id=municipality.id, year=year,
-                       label=f"{municipality.display_name}, {year}")
+        job = PrintJob(
+            municipality_id=municipality.id, year=year, label=f"{municipality.display_name}, {year}"
+        )
     else:
         raise DomainError(_("Choose a session, or a municipality and a year."))
     if not ids:

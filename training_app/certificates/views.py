@@ -54,9 +54,13 @@ def _wake_print_worker() -> None:
 def session_documents(session_id):
     """The documents of a session: issue them after closing, print them all, open one."""
     session = db.get_or_404(Session, session_id)
-    return render_template("certificates/session.html", session=session,
-                           certificates=services.certificates_of_session(session),
-                           closed=session.status == SessionStatus.COMPLETED, form=ConfirmForm())
+    return render_template(
+        "certificates/session.html",
+        session=session,
+        certificates=services.certificates_of_session(session),
+        closed=session.status == SessionStatus.COMPLETED,
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/certificates/sessions/<int:session_id>/issue", methods=["POST"])
@@ -102,9 +106,12 @@ def print_session(session_id):
 def show(certificate_id):
     """A document's register entry: snapshot, status, revoke or reissue."""
     certificate = db.get_or_404(Certificate, certificate_id)
-    return render_template("certificates/show.html", certificate=certificate,
-                           revoke_form=ReasonForm(prefix="revoke"),
-                           reissue_form=ReasonForm(prefix="reissue"))
+    return render_template(
+        "certificates/show.html",
+        certificate=certificate,
+        revoke_form=ReasonForm(prefix="revoke"),
+        reissue_form=ReasonForm(prefix="reissue"),
+    )
 
 
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
@@ -152,8 +159,9 @@ def download(certificate_id):
     certificate = db.get_or_404(Certificate, certificate_id)
     if not services.can_download(current_user, certificate):
         abort(404)
-    audit.record("certificate.download", certificate,
-                 {"register_number": certificate.register_number})
+    audit.record(
+        "certificate.download", certificate, {"register_number": certificate.register_number}
+    )
     db.session.commit()
     return pdf.certificate_response(certificate)
 
@@ -164,8 +172,9 @@ def municipality_documents():
     """Valid and withdrawn documents of the municipalities the user coordinates (all: admin)."""
     query = select(Certificate).order_by(Certificate.year.desc(), Certificate.holder_sort_key)
     if not current_user.has_role(Role.ADMIN):
-        query = query.where(Certificate.municipality_id.in_(
-            current_user.coordinated_municipality_ids or [-1]))
+        query = query.where(
+            Certificate.municipality_id.in_(current_user.coordinated_municipality_ids or [-1])
+        )
     certificates = db.session.scalars(query.limit(500)).all()
     return render_template("certificates/municipality.html", certificates=certificates)
 
@@ -179,13 +188,20 @@ def signatories():
     """Who signs new documents; a document keeps the signatories of its day of issue."""
     form = SignatoryForm()
     if form.validate_on_submit():
-        services.save_signatory(None, form.name.data, form.title.data, form.sort_order.data,
-                                form.is_active.data, current_user)
+        services.save_signatory(
+            None,
+            form.name.data,
+            form.title.data,
+            form.sort_order.data,
+            form.is_active.data,
+            current_user,
+        )
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("certificates.signatories"))
-    rows = db.session.scalars(select(Signatory).order_by(Signatory.is_active.desc(),
-                                                         Signatory.sort_order, Signatory.id)).all()
+    rows = db.session.scalars(
+        select(Signatory).order_by(Signatory.is_active.desc(), Signatory.sort_order, Signatory.id)
+    ).all()
     return render_template("certificates/signatories.html", form=form, signatories=rows)
 
 
@@ -195,8 +211,14 @@ def edit_signatory(signatory_id):
     signatory = db.get_or_404(Signatory, signatory_id)
     form = SignatoryForm(obj=signatory)
     if form.validate_on_submit():
-        services.save_signatory(signatory, form.name.data, form.title.data, form.sort_order.data,
-                                form.is_active.data, current_user)
+        services.save_signatory(
+            signatory,
+            form.name.data,
+            form.title.data,
+            form.sort_order.data,
+            form.is_active.data,
+            current_user,
+        )
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("certificates.signatories"))
@@ -209,8 +231,9 @@ def edit_signatory(signatory_id):
 def _municipality_print_form() -> MunicipalityPrintForm:
     form = MunicipalityPrintForm()
     form.municipality_id.choices = [
-        (m.id, m.display_name) for m in db.session.scalars(
-            select(Municipality).order_by(Municipality.sort_key))]
+        (m.id, m.display_name)
+        for m in db.session.scalars(select(Municipality).order_by(Municipality.sort_key))
+    ]
     if form.year.data is None:
         form.year.data = local_today().year
     return form
@@ -225,8 +248,9 @@ def print_jobs():
     if form.validate_on_submit():
         municipality = db.get_or_404(Municipality, form.municipality_id.data)
         try:
-            job = services.start_print_job(current_user, municipality=municipality,
-                                           year=form.year.data)
+            job = services.start_print_job(
+                current_user, municipality=municipality, year=form.year.data
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -236,11 +260,15 @@ def print_jobs():
             return redirect(url_for("certificates.show_print_job", job_id=job.id))
     rows = db.session.scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(50)).all()
     closed = db.session.scalars(
-        select(Session).where(Session.status == SessionStatus.COMPLETED)
+        select(Session)
+        .where(Session.status == SessionStatus.COMPLETED)
         .options(selectinload(Session.course))
-        .order_by(Session.ends_on.desc(), Session.id.desc()).limit(30)).all()
-    return render_template("certificates/print_jobs.html", form=form, jobs=rows,
-                           closed_sessions=closed)
+        .order_by(Session.ends_on.desc(), Session.id.desc())
+        .limit(30)
+    ).all()
+    return render_template(
+        "certificates/print_jobs.html", form=form, jobs=rows, closed_sessions=closed
+    )
 
 
 @bp.route("/certificates/print-jobs/<int:job_id>")
@@ -248,16 +276,21 @@ def print_jobs():
 def show_print_job(job_id):
     """A print job's progress; polls with htmx and survives a reload (the row holds it)."""
     job = db.get_or_404(PrintJob, job_id)
-    return render_template("certificates/print_job.html", job=job, form=ConfirmForm(),
-                           abandoned=jobs.is_abandoned(job))
+    return render_template(
+        "certificates/print_job.html", job=job, form=ConfirmForm(), abandoned=jobs.is_abandoned(job)
+    )
 
 
 @bp.route("/certificates/print-jobs/<int:job_id>/progress")
 @admin_only
 def print_job_progress(job_id):
     job = db.get_or_404(PrintJob, job_id)
-    return render_template("certificates/_print_job_progress.html", job=job, form=ConfirmForm(),
-                           abandoned=jobs.is_abandoned(job))
+    return render_template(
+        "certificates/_print_job_progress.html",
+        job=job,
+        form=ConfirmForm(),
+        abandoned=jobs.is_abandoned(job),
+    )
 
 
 @bp.route("/certificates/print-jobs/<int:job_id>/retry", methods=["POST"])
@@ -287,8 +320,13 @@ def download_print_job(job_id):
     job.downloaded_at = utcnow()
     audit.record("print_job.download", job, {"label": job.label})
     db.session.commit()
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"toplu-basim-{job.id}.pdf", max_age=0)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"toplu-basim-{job.id}.pdf",
+        max_age=0,
+    )
 
 
 # --- public verification ---------------------------------------------------------------------
@@ -315,10 +353,15 @@ def verify(verification_code):
     """What the QR code opens: valid, revoked (with date) or replaced; never an ID number."""
     certificate = services.find_by_code(verification_code)
     if certificate is None:
-        return render_template("certificates/verify.html", certificate=None,
-                               form=VerifyForm(), code=verification_code[:40]), 404
-    return render_template("certificates/verify.html", certificate=certificate,
-                           CertificateStatus=CertificateStatus)
+        return render_template(
+            "certificates/verify.html",
+            certificate=None,
+            form=VerifyForm(),
+            code=verification_code[:40],
+        ), 404
+    return render_template(
+        "certificates/verify.html", certificate=certificate, CertificateStatus=CertificateStatus
+    )
 
 
 def my_document_ids() -> dict[int, int]:

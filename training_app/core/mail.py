@@ -28,7 +28,7 @@ def queue_mail(
 ) -> OutboxMessage | None:
     """Render templates/emails/<template>.subject.txt and .txt and add them to the outbox.
 
-    With a dedup_key already in the outbox nothing is queued, so re-running a job sends nothing twice.
+    With a dedup_key already in the outbox nothing is queued: re-running a job sends nothing twice.
     """
     if dedup_key is not None:
         exists = db.session.scalar(

@@ -28,11 +28,17 @@ def _resolve(url: str) -> tuple[bytes, str]:
     if not url.startswith(STATIC_PREFIX):
         raise ValueError(f"Refused to fetch {urlsplit(url).scheme or 'relative'} URL in a PDF")
     static_root = Path(current_app.static_folder).resolve()
-    path = (static_root / url[len(STATIC_PREFIX):].lstrip("/")).resolve()
+    path = (static_root / url[len(STATIC_PREFIX) :].lstrip("/")).resolve()
     if static_root not in path.parents or not path.is_file():
         raise ValueError("Refused to fetch a file outside the static folder")
-    mime = {".css": "text/css", ".ttf": "font/ttf", ".png": "image/png", ".svg": "image/svg+xml",
-            ".jpg": "image/jpeg", ".woff2": "font/woff2"}
+    mime = {
+        ".css": "text/css",
+        ".ttf": "font/ttf",
+        ".png": "image/png",
+        ".svg": "image/svg+xml",
+        ".jpg": "image/jpeg",
+        ".woff2": "font/woff2",
+    }
     return path.read_bytes(), mime.get(path.suffix, "application/octet-stream")
 
 
@@ -41,7 +47,7 @@ def _data_uri(url: str) -> tuple[bytes, str]:
     import base64
     from urllib.parse import unquote_to_bytes
 
-    header, _sep, payload = url[len("data:"):].partition(",")
+    header, _sep, payload = url[len("data:") :].partition(",")
     mime, *params = header.split(";")
     data = base64.b64decode(payload) if "base64" in params else unquote_to_bytes(payload)
     return data, mime or "text/plain"

@@ -13,7 +13,7 @@ _ASCII_DIGITS = frozenset("0123456789")
 
 
 def is_valid_tckn(value: str | None) -> bool:
-    """True when `value` is exactly 11 ASCII digits, not starting with 0, with both check digits right."""
+    """True for exactly 11 ASCII digits, not starting with 0, with both check digits right."""
     if not isinstance(value, str) or len(value) != 11 or not set(value) <= _ASCII_DIGITS:
         return False
     d = [ord(c) - 48 for c in value]
@@ -77,7 +77,7 @@ _ELEVEN_DIGITS = None
 
 
 class TcknRedactingFilter:
-    """Logging filter that masks anything shaped like a valid ID number, as a last line of defence."""
+    """Logging filter masking anything shaped like a valid ID number: a last line of defence."""
 
     def filter(self, record) -> bool:
         import re

@@ -1,6 +1,6 @@
 """Turkish text: casing, alphabetical order, search keys and official formats.
 
-Python's str.upper()/lower() get Turkish wrong ('i'.upper() is 'I', not 'İ'), and plain sorted() puts
+Python's str.upper()/lower() get Turkish wrong ('i'.upper() is 'I', not 'İ'), and sorted() puts
 Ç, İ, Ö, Ş, Ü after Z. Sort and search keys are stored in indexed columns so that SQLite and
 PostgreSQL give the same answers without depending on a database collation.
 """
@@ -71,7 +71,7 @@ def tr_sort_key(*parts: str | None) -> str:
 
 
 def search_key(*parts: str | None) -> str:
-    """Lowercased the Turkish way and folded to ASCII, so 'cumra' finds 'Çumra' and 'ılgın' 'ILGIN'."""
+    """Turkish lowercase folded to ASCII: 'cumra' finds 'Çumra', 'ılgın' finds 'ILGIN'."""
     text = " ".join(_normalise(p) for p in parts if p)
     text = tr_lower(text).translate(_ASCII_FOLD)
     # Drop any remaining combining marks (é -> e).

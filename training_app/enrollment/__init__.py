@@ -1,1 +1,1 @@
-"""Registrations: enrolment, approval by the municipality, quotas, waitlist, nominations, imports."""
+"""Registrations: enrolment, approval by the municipality, quotas, waitlist, nominations."""

@@ -14,18 +14,35 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def roster_rows(registrations) -> tuple[list[str], list[list]]:
-    header = [_("No."), _("First name"), _("Last name"), _("T.C. identity number"),
-              _("Municipality"), _("Unit (directorate)"), _("Position"), _("Job title"),
-              _("Status"), _("Applied on")]
+    header = [
+        _("No."),
+        _("First name"),
+        _("Last name"),
+        _("T.C. identity number"),
+        _("Municipality"),
+        _("Unit (directorate)"),
+        _("Position"),
+        _("Job title"),
+        _("Status"),
+        _("Applied on"),
+    ]
     rows = []
     for number, r in enumerate(registrations, start=1):
         person = r.person
-        rows.append([
-            number, person.first_name, person.last_name, person.tckn_masked or "",
-            r.municipality.name if r.municipality else "", person.unit_name,
-            r.position.label if r.position else "", person.title or "", r.status.label,
-            format_datetime_short(r.requested_at),
-        ])
+        rows.append(
+            [
+                number,
+                person.first_name,
+                person.last_name,
+                person.tckn_masked or "",
+                r.municipality.name if r.municipality else "",
+                person.unit_name,
+                r.position.label if r.position else "",
+                person.title or "",
+                r.status.label,
+                format_datetime_short(r.requested_at),
+            ]
+        )
     return header, rows
 
 
@@ -42,8 +59,11 @@ def roster_response(session, registrations, fmt: str) -> Response:
         writer = csv.writer(buffer, delimiter=";")
         writer.writerow(header)
         writer.writerows(rows)
-        return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": disposition})
+        return Response(
+            "\ufeff" + buffer.getvalue(),
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": disposition},
+        )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Registrations")[:31]
@@ -60,5 +80,6 @@ def roster_response(session, registrations, fmt: str) -> Response:
     sheet.freeze_panes = "A3"
     output = io.BytesIO()
     workbook.save(output)
-    return Response(output.getvalue(), mimetype=XLSX_TYPE,
-                    headers={"Content-Disposition": disposition})
+    return Response(
+        output.getvalue(), mimetype=XLSX_TYPE, headers={"Content-Disposition": disposition}
+    )

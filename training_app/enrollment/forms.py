@@ -14,14 +14,17 @@ class ReasonForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """Approve or refuse one or many pending applications at once."""
 
-    registration_ids = SelectMultipleField(_l("Applications"), coerce=int,
-                                           validate_choice=False)
-    decision = SelectField(_l("Decision"),
-                           choices=[SelectChoice("approve", _l("Approve")),
-                                    SelectChoice("refuse", _l("Refuse"))],
-                           validators=[InputRequired()])
-    reason = StringField(_l("Reason for refusal"), validators=[Optional(), Length(max=500)],
-                         description=_l("Required when refusing; the person sees it."))
+    registration_ids = SelectMultipleField(_l("Applications"), coerce=int, validate_choice=False)
+    decision = SelectField(
+        _l("Decision"),
+        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("refuse", _l("Refuse"))],
+        validators=[InputRequired()],
+    )
+    reason = StringField(
+        _l("Reason for refusal"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Required when refusing; the person sees it."),
+    )
 
 
 class NominationForm(FlaskForm):
@@ -30,17 +33,22 @@ class NominationForm(FlaskForm):
 
 
 class ManualRegistrationForm(FlaskForm):
-    person_id = SelectField(_l("Person"), coerce=int, validators=[InputRequired()],
-                            validate_choice=False)
+    person_id = SelectField(
+        _l("Person"), coerce=int, validators=[InputRequired()], validate_choice=False
+    )
 
 
 class ImportUploadForm(FlaskForm):
     file = FileField(
         _l("CSV file"),
-        validators=[FileRequired(_l("Choose a CSV file.")),
-                    FileAllowed(["csv", "txt"], _l("Only .csv files can be imported."))],
-        description=_l("Columns: T.C. Kimlik No, Ad, Soyad, Belediye, Görev, E-posta. "
-                       "UTF-8, comma or semicolon separated, as Excel saves it."),
+        validators=[
+            FileRequired(_l("Choose a CSV file.")),
+            FileAllowed(["csv", "txt"], _l("Only .csv files can be imported.")),
+        ],
+        description=_l(
+            "Columns: T.C. Kimlik No, Ad, Soyad, Belediye, Görev, E-posta. "
+            "UTF-8, comma or semicolon separated, as Excel saves it."
+        ),
     )
 
 

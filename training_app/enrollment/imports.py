@@ -27,22 +27,48 @@ MAX_ROWS = 2000
 
 #: Header spellings (as search keys) -> field.
 HEADERS = {
-    "tc kimlik no": "tckn", "t.c. kimlik no": "tckn", "tckn": "tckn", "tc no": "tckn",
-    "kimlik no": "tckn", "tc": "tckn", "id number": "tckn",
-    "ad": "first_name", "adi": "first_name", "first name": "first_name", "isim": "first_name",
-    "soyad": "last_name", "soyadi": "last_name", "last name": "last_name",
-    "belediye": "municipality", "municipality": "municipality", "kurum": "municipality",
-    "gorev": "position", "gorevi": "position", "position": "position", "unvan": "title",
-    "e-posta": "email", "eposta": "email", "e-posta adresi": "email", "email": "email",
-    "telefon": "phone", "phone": "phone",
+    "tc kimlik no": "tckn",
+    "t.c. kimlik no": "tckn",
+    "tckn": "tckn",
+    "tc no": "tckn",
+    "kimlik no": "tckn",
+    "tc": "tckn",
+    "id number": "tckn",
+    "ad": "first_name",
+    "adi": "first_name",
+    "first name": "first_name",
+    "isim": "first_name",
+    "soyad": "last_name",
+    "soyadi": "last_name",
+    "last name": "last_name",
+    "belediye": "municipality",
+    "municipality": "municipality",
+    "kurum": "municipality",
+    "gorev": "position",
+    "gorevi": "position",
+    "position": "position",
+    "unvan": "title",
+    "e-posta": "email",
+    "eposta": "email",
+    "e-posta adresi": "email",
+    "email": "email",
+    "telefon": "phone",
+    "phone": "phone",
 }
 
 POSITION_WORDS = {
-    "belediye baskani": Position.MAYOR, "baskan": Position.MAYOR, "mayor": Position.MAYOR,
-    "baskan yardimcisi": Position.DEPUTY_MAYOR, "deputy mayor": Position.DEPUTY_MAYOR,
-    "meclis uyesi": Position.COUNCIL_MEMBER, "council member": Position.COUNCIL_MEMBER,
-    "encumen uyesi": Position.COMMITTEE_MEMBER, "birim amiri": Position.UNIT_HEAD,
-    "mudur": Position.UNIT_HEAD, "personel": Position.STAFF, "staff": Position.STAFF,
+    "belediye baskani": Position.MAYOR,
+    "baskan": Position.MAYOR,
+    "mayor": Position.MAYOR,
+    "baskan yardimcisi": Position.DEPUTY_MAYOR,
+    "deputy mayor": Position.DEPUTY_MAYOR,
+    "meclis uyesi": Position.COUNCIL_MEMBER,
+    "council member": Position.COUNCIL_MEMBER,
+    "encumen uyesi": Position.COMMITTEE_MEMBER,
+    "birim amiri": Position.UNIT_HEAD,
+    "mudur": Position.UNIT_HEAD,
+    "personel": Position.STAFF,
+    "staff": Position.STAFF,
 }
 
 
@@ -111,8 +137,13 @@ def parse(text: str, session: Session) -> ImportPreview:
     columns = [HEADERS.get(search_key(h).strip()) for h in header]
     needed = {"tckn", "first_name", "last_name", "municipality"}
     if not needed <= set(columns):
-        return ImportPreview([], _("The first row must name the columns; these are required: "
-                                   "T.C. Kimlik No, Ad, Soyad, Belediye."))
+        return ImportPreview(
+            [],
+            _(
+                "The first row must name the columns; these are required: "
+                "T.C. Kimlik No, Ad, Soyad, Belediye."
+            ),
+        )
     municipalities = {m.search_key: m for m in db.session.scalars(select(Municipality))}
     rows: list[ImportRow] = []
     seen: dict[str, int] = {}
@@ -121,13 +152,19 @@ def parse(text: str, session: Session) -> ImportPreview:
             continue
         if len(rows) >= MAX_ROWS:
             return ImportPreview(rows, _("A file may hold at most %(n)d rows.", n=MAX_ROWS))
-        data = {col: (values[i].strip() if i < len(values) else "")
-                for i, col in enumerate(columns) if col}
+        data = {
+            col: (values[i].strip() if i < len(values) else "")
+            for i, col in enumerate(columns)
+            if col
+        }
         row = ImportRow(
-            line=line_number, first_name=tidy_name(data.get("first_name", "")),
-            last_name=tidy_name(data.get("last_name", "")), tckn=data.get("tckn", ""),
+            line=line_number,
+            first_name=tidy_name(data.get("first_name", "")),
+            last_name=tidy_name(data.get("last_name", "")),
+            tckn=data.get("tckn", ""),
             municipality_name=data.get("municipality", ""),
-            position_text=data.get("position", ""), email=data.get("email", ""),
+            position_text=data.get("position", ""),
+            email=data.get("email", ""),
         )
         _check_row(row, session, municipalities, seen)
         rows.append(row)
@@ -162,14 +199,20 @@ def _check_row(row: ImportRow, session: Session, municipalities: dict, seen: dic
     row.person = find_person_by_tckn(row.tckn)
     if row.person is not None:
         existing = registration_of(row.person, session)
-        if existing is not None and existing.status not in (RegistrationStatus.REFUSED,
-                                                            RegistrationStatus.CANCELLED):
+        if existing is not None and existing.status not in (
+            RegistrationStatus.REFUSED,
+            RegistrationStatus.CANCELLED,
+        ):
             row.problems.append(_("Already registered for this session."))
             return
         candidate = row.person
     else:
-        candidate = Person(first_name=row.first_name, last_name=row.last_name,
-                           municipality=row.municipality, position=row.position)
+        candidate = Person(
+            first_name=row.first_name,
+            last_name=row.last_name,
+            municipality=row.municipality,
+            position=row.position,
+        )
     problem = eligibility_problem(candidate, session, check_window=False)
     if row.person is None and candidate in db.session:
         db.session.expunge(candidate)
@@ -189,14 +232,22 @@ def import_rows(text: str, session: Session, by: User) -> tuple[int, ImportPrevi
     for row in preview.good:
         person = row.person
         if person is None:
-            person = Person(first_name=row.first_name, last_name=row.last_name,
-                            municipality=row.municipality, position=row.position)
+            person = Person(
+                first_name=row.first_name,
+                last_name=row.last_name,
+                municipality=row.municipality,
+                position=row.position,
+            )
             person.set_tckn(row.tckn)
             db.session.add(person)
             db.session.flush()
         enroll(person, session, by, nominated=True, check_window=False)
-    audit.record("registration.import", session,
-                 {"imported": len(preview.good), "skipped": len(preview.bad)}, actor=by)
+    audit.record(
+        "registration.import",
+        session,
+        {"imported": len(preview.good), "skipped": len(preview.bad)},
+        actor=by,
+    )
     return len(preview.good), preview
 
 
@@ -205,8 +256,12 @@ def store_upload(session: Session, by: User, filename: str, text: str):
     from ..core.tckn import vault
     from .models import PendingImport
 
-    pending = PendingImport(session_id=session.id, created_by_id=by.id,
-                            filename=filename[:200], content_encrypted=vault().encrypt(text))
+    pending = PendingImport(
+        session_id=session.id,
+        created_by_id=by.id,
+        filename=filename[:200],
+        content_encrypted=vault().encrypt(text),
+    )
     db.session.add(pending)
     db.session.flush()
     return pending

@@ -17,7 +17,6 @@ from ..extensions import db
 from ..municipalities.models import Municipality
 
 
-
 class RegistrationStatus(enum.StrEnum):
     REQUESTED = "requested"
     PENDING_APPROVAL = "pending_approval"
@@ -99,7 +98,8 @@ class Registration(db.Model):
     municipality: Mapped[Municipality | None] = relationship()
     nominated_by: Mapped[User | None] = relationship(foreign_keys=[nominated_by_id])
     events: Mapped[list["RegistrationEvent"]] = relationship(
-        back_populates="registration", cascade="all, delete-orphan",
+        back_populates="registration",
+        cascade="all, delete-orphan",
         order_by="RegistrationEvent.id",
     )
 
@@ -112,8 +112,11 @@ class Registration(db.Model):
         old = self.status
         if new not in TRANSITIONS.get(old, set()):
             raise InvalidTransition(
-                _("A registration cannot go from “%(old)s” to “%(new)s”.",
-                  old=old.label, new=new.label)
+                _(
+                    "A registration cannot go from “%(old)s” to “%(new)s”.",
+                    old=old.label,
+                    new=new.label,
+                )
             )
         self.status = new
         if new in (S.CONFIRMED, S.REFUSED, S.WAITLISTED) and by is not None:

@@ -22,7 +22,6 @@ from ..core.mail import queue_mail
 from ..core.permissions import can_manage_municipality
 from ..core.timeutil import ISTANBUL, utcnow
 from ..extensions import db
-from ..municipalities.models import Municipality
 from .models import ACTIVE_STATES, Registration, RegistrationStatus
 
 S = RegistrationStatus
@@ -88,16 +87,27 @@ def _overlapping_session(person: Person, session: Session) -> Session | None:
         select(Session)
         .join(theirs, theirs.session_id == Session.id)
         .join(Registration, Registration.session_id == Session.id)
-        .join(mine, and_(mine.session_id == session.id, mine.day == theirs.day,
-                         mine.starts_at < theirs.ends_at, theirs.starts_at < mine.ends_at))
-        .where(Registration.person_id == person.id, Registration.status == S.CONFIRMED,
-               Session.id != session.id)
+        .join(
+            mine,
+            and_(
+                mine.session_id == session.id,
+                mine.day == theirs.day,
+                mine.starts_at < theirs.ends_at,
+                theirs.starts_at < mine.ends_at,
+            ),
+        )
+        .where(
+            Registration.person_id == person.id,
+            Registration.status == S.CONFIRMED,
+            Session.id != session.id,
+        )
         .limit(1)
     )
 
 
-def eligibility_problem(person: Person, session: Session, now: datetime | None = None,
-                        check_window: bool = True) -> str | None:
+def eligibility_problem(
+    person: Person, session: Session, now: datetime | None = None, check_window: bool = True
+) -> str | None:
     """Why this person may not apply for this session, in the user's language; None if they may."""
     now = now or utcnow()
     if session.status != SessionStatus.PUBLISHED or not session.course.is_published:
@@ -110,27 +120,38 @@ def eligibility_problem(person: Person, session: Session, now: datetime | None =
     if session_has_started(session, now):
         return _("This session has already started.")
     if not session.course.is_open_to(person.position):
-        return _("This training is open only to: %(positions)s.",
-                 positions=", ".join(session.course.audience_labels))
+        return _(
+            "This training is open only to: %(positions)s.",
+            positions=", ".join(session.course.audience_labels),
+        )
     municipality = person.municipality
     if municipality is None or not municipality.is_member or not municipality.is_active:
-        return _("Only staff of member municipalities can apply. Check the municipality in your "
-                 "profile.")
+        return _(
+            "Only staff of member municipalities can apply. Check the municipality in your profile."
+        )
     existing = registration_of(person, session)
     if existing is not None and existing.status not in (S.REFUSED, S.CANCELLED):
-        return _("You are already registered for this session.") if existing.status in (
-            S.CONFIRMED, S.COMPLETED) else _("You have already applied for this session.")
+        return (
+            _("You are already registered for this session.")
+            if existing.status in (S.CONFIRMED, S.COMPLETED)
+            else _("You have already applied for this session.")
+        )
     clash = _overlapping_session(person, session)
     if clash is not None:
-        return _("This session overlaps with “%(course)s” (%(dates)s), in which you are already "
-                 "registered.", course=clash.course.title, dates=session_dates_label(clash))
+        return _(
+            "This session overlaps with “%(course)s” (%(dates)s), in which you are already "
+            "registered.",
+            course=clash.course.title,
+            dates=session_dates_label(clash),
+        )
     return None
 
 
 def registration_of(person: Person, session: Session) -> Registration | None:
     return db.session.scalar(
-        select(Registration).where(Registration.person_id == person.id,
-                                   Registration.session_id == session.id)
+        select(Registration).where(
+            Registration.person_id == person.id, Registration.session_id == session.id
+        )
     )
 
 
@@ -143,10 +164,16 @@ def _mail(registration: Registration, template: str, **context) -> None:
         return
     session = registration.session
     queue_mail(
-        user.email, template, locale=user.locale,
-        person_name=registration.person.full_name, course_title=session.course.title,
-        dates=session_dates_label(session), place=session.place_label,
-        session_id=session.id, reason=registration.reason, **context,
+        user.email,
+        template,
+        locale=user.locale,
+        person_name=registration.person.full_name,
+        course_title=session.course.title,
+        dates=session_dates_label(session),
+        place=session.place_label,
+        session_id=session.id,
+        reason=registration.reason,
+        **context,
     )
 
 
@@ -155,17 +182,24 @@ def _tell_coordinators(registration: Registration) -> None:
     from ..accounts.models import RoleAssignment
 
     coordinators = db.session.scalars(
-        select(User).join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == Role.COORDINATOR,
-               RoleAssignment.municipality_id == registration.municipality_id,
-               User.is_active_account.is_(True))
+        select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(
+            RoleAssignment.role == Role.COORDINATOR,
+            RoleAssignment.municipality_id == registration.municipality_id,
+            User.is_active_account.is_(True),
+        )
     ).all()
     session = registration.session
     for coordinator in coordinators:
         queue_mail(
-            coordinator.email, "registration_to_approve", locale=coordinator.locale,
-            coordinator_name=coordinator.display_name, person_name=registration.person.full_name,
-            course_title=session.course.title, dates=session_dates_label(session),
+            coordinator.email,
+            "registration_to_approve",
+            locale=coordinator.locale,
+            coordinator_name=coordinator.display_name,
+            person_name=registration.person.full_name,
+            course_title=session.course.title,
+            dates=session_dates_label(session),
             place=session.place_label,
         )
 
@@ -179,12 +213,12 @@ def _seat_or_waitlist(registration: Registration, by: User | None) -> None:
         _mail(registration, "registration_confirmed")
     else:
         registration.move_to(S.WAITLISTED, by)
-        _mail(registration, "registration_waitlisted",
-              position=waitlist_position(registration))
+        _mail(registration, "registration_waitlisted", position=waitlist_position(registration))
 
 
-def enroll(person: Person, session: Session, by: User, nominated: bool = False,
-           check_window: bool = True) -> Registration:
+def enroll(
+    person: Person, session: Session, by: User, nominated: bool = False, check_window: bool = True
+) -> Registration:
     """Apply for a session (or register someone, for a coordinator's nomination or the office).
 
     Sessions needing approval wait for the municipality's coordinator unless the registration
@@ -205,8 +239,12 @@ def enroll(person: Person, session: Session, by: User, nominated: bool = False,
     registration.position = person.position
     registration.nominated_by_id = by.id if nominated else None
     db.session.flush()
-    audit.record("registration.request", registration,
-                 {"session_id": session.id, "nominated": nominated}, actor=by)
+    audit.record(
+        "registration.request",
+        registration,
+        {"session_id": session.id, "nominated": nominated},
+        actor=by,
+    )
     if session.requires_approval and not nominated:
         registration.move_to(S.PENDING_APPROVAL, by)
         _mail(registration, "registration_received")
@@ -220,8 +258,9 @@ def enroll(person: Person, session: Session, by: User, nominated: bool = False,
 def _first_event(by: User | None):
     from .models import RegistrationEvent
 
-    return RegistrationEvent(from_status=None, to_status=S.REQUESTED,
-                             by_user_id=by.id if by else None)
+    return RegistrationEvent(
+        from_status=None, to_status=S.REQUESTED, by_user_id=by.id if by else None
+    )
 
 
 def can_decide(user: User, registration: Registration) -> bool:
@@ -236,8 +275,9 @@ def approve(registration: Registration, by: User) -> None:
         raise Conflict(_("This application has already been decided."))
     lock_session(registration.session)
     _seat_or_waitlist(registration, by)
-    audit.record("registration.approve", registration,
-                 {"result": registration.status.value}, actor=by)
+    audit.record(
+        "registration.approve", registration, {"result": registration.status.value}, actor=by
+    )
 
 
 def refuse(registration: Registration, by: User, reason: str) -> None:
@@ -273,8 +313,12 @@ def cancel(registration: Registration, by: User, reason: str | None = None) -> N
         if not own:
             raise NotAllowed(_("You cannot cancel this registration."))
         if not can_cancel_own(registration):
-            raise NotAllowed(_("The cancellation deadline has passed. Ask your municipality's "
-                               "training coordinator or the union's training office."))
+            raise NotAllowed(
+                _(
+                    "The cancellation deadline has passed. Ask your municipality's "
+                    "training coordinator or the union's training office."
+                )
+            )
     elif not own and not reason:
         raise DomainError(_("Write the reason for the cancellation."), field="reason")
     session = registration.session
@@ -324,8 +368,10 @@ def waitlist_position(registration: Registration) -> int | None:
             Registration.session_id == registration.session_id,
             Registration.status == S.WAITLISTED,
             (Registration.requested_at < registration.requested_at)
-            | and_(Registration.requested_at == registration.requested_at,
-                   Registration.id < registration.id),
+            | and_(
+                Registration.requested_at == registration.requested_at,
+                Registration.id < registration.id,
+            ),
         )
     )
     return (ahead or 0) + 1
@@ -341,8 +387,9 @@ def on_session_changed(session: Session, changes: dict | None = None, **_kwargs)
 def on_session_cancelled(session: Session, reason: str = "", **_kwargs) -> None:
     """Tell everyone registered or waiting that the session is cancelled; end their places."""
     active = db.session.scalars(
-        select(Registration).where(Registration.session_id == session.id,
-                                   Registration.status.in_(list(ACTIVE_STATES)))
+        select(Registration).where(
+            Registration.session_id == session.id, Registration.status.in_(list(ACTIVE_STATES))
+        )
     ).all()
     for registration in active:
         registration.move_to(S.CANCELLED, None, reason)
@@ -365,8 +412,9 @@ def _with_session_details(query):
     from ..catalog.models import Course
 
     return query.options(
-        selectinload(Registration.session).selectinload(Session.course).selectinload(
-            Course.audience),
+        selectinload(Registration.session)
+        .selectinload(Session.course)
+        .selectinload(Course.audience),
         selectinload(Registration.session).selectinload(Session.meetings),
         selectinload(Registration.session).selectinload(Session.venue),
         selectinload(Registration.person).selectinload(Person.municipality),
@@ -414,7 +462,8 @@ def my_trainings(person: Person, today=None) -> MyTrainings:
 def pending_for(user: User) -> list[Registration]:
     """Applications waiting for this coordinator's (or the office's) decision, oldest first."""
     query = _with_session_details(select(Registration)).where(
-        Registration.status == S.PENDING_APPROVAL)
+        Registration.status == S.PENDING_APPROVAL
+    )
     if not user.has_role(Role.ADMIN):
         query = query.where(Registration.municipality_id.in_(user.coordinated_municipality_ids))
     return list(db.session.scalars(query.order_by(Registration.requested_at, Registration.id)))
@@ -449,7 +498,8 @@ def roster(session: Session, status: S | None = None, municipality_id: int | Non
 def status_counts(session: Session) -> dict[S, int]:
     rows = db.session.execute(
         select(Registration.status, func.count(Registration.id))
-        .where(Registration.session_id == session.id).group_by(Registration.status)
+        .where(Registration.session_id == session.id)
+        .group_by(Registration.status)
     ).all()
     return {status: count for status, count in rows}
 
@@ -461,9 +511,10 @@ def nomination_sessions(today=None) -> list[Session]:
     today = today or _utc_to_local(utcnow()).date()
     now = utcnow()
     sessions = db.session.scalars(
-        select(Session).where(Session.status == SessionStatus.PUBLISHED,
-                              Session.starts_on > today)
-        .options(selectinload(Session.course)).order_by(Session.starts_on, Session.id)
+        select(Session)
+        .where(Session.status == SessionStatus.PUBLISHED, Session.starts_on > today)
+        .options(selectinload(Session.course))
+        .order_by(Session.starts_on, Session.id)
     )
     return [s for s in sessions if s.enrolment_is_open(now) and s.course.is_published]
 
@@ -471,14 +522,19 @@ def nomination_sessions(today=None) -> list[Session]:
 def people_of(municipality_ids: set[int]) -> list[Person]:
     from sqlalchemy.orm import selectinload
 
-    return list(db.session.scalars(
-        select(Person).where(Person.municipality_id.in_(municipality_ids))
-        .options(selectinload(Person.municipality)).order_by(Person.sort_key)
-    ))
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.municipality_id.in_(municipality_ids))
+            .options(selectinload(Person.municipality))
+            .order_by(Person.sort_key)
+        )
+    )
 
 
-def nominate(session: Session, people: list[Person], by: User) -> tuple[list[Registration],
-                                                                        list[str]]:
+def nominate(
+    session: Session, people: list[Person], by: User
+) -> tuple[list[Registration], list[str]]:
     """A coordinator registers people of their municipality directly (seats permitting)."""
     done, problems = [], []
     for person in people:
@@ -493,8 +549,9 @@ def nominate(session: Session, people: list[Person], by: User) -> tuple[list[Reg
     return done, problems
 
 
-def decide_many(registrations: list[Registration], approve_them: bool, by: User,
-                reason: str = "") -> tuple[int, list[str]]:
+def decide_many(
+    registrations: list[Registration], approve_them: bool, by: User, reason: str = ""
+) -> tuple[int, list[str]]:
     """Approve or refuse several applications; each one that fails is reported, not fatal."""
     done, problems = 0, []
     if not approve_them and not (reason or "").strip():
@@ -539,10 +596,15 @@ def search_people(text: str, limit: int = 20) -> list[Person]:
     key = search_key(text).strip()
     if len(key) < 2:
         return []
-    return list(db.session.scalars(
-        select(Person).where(Person.search_key.like(f"%{key}%"))
-        .options(selectinload(Person.municipality)).order_by(Person.sort_key).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.search_key.like(f"%{key}%"))
+            .options(selectinload(Person.municipality))
+            .order_by(Person.sort_key)
+            .limit(limit)
+        )
+    )
 
 
 def due_reminders(days_before: int, today=None) -> list[Registration]:
@@ -550,12 +612,18 @@ def due_reminders(days_before: int, today=None) -> list[Registration]:
     from datetime import timedelta
 
     today = today or _utc_to_local(utcnow()).date()
-    return list(db.session.scalars(
-        _with_session_details(select(Registration))
-        .join(Session, Session.id == Registration.session_id)
-        .where(Registration.status == S.CONFIRMED, Session.status == SessionStatus.PUBLISHED,
-               Session.starts_on > today, Session.starts_on <= today + timedelta(days=days_before))
-    ))
+    return list(
+        db.session.scalars(
+            _with_session_details(select(Registration))
+            .join(Session, Session.id == Registration.session_id)
+            .where(
+                Registration.status == S.CONFIRMED,
+                Session.status == SessionStatus.PUBLISHED,
+                Session.starts_on > today,
+                Session.starts_on <= today + timedelta(days=days_before),
+            )
+        )
+    )
 
 
 def send_reminders(days_before: int = 3, today=None) -> int:
@@ -568,11 +636,18 @@ def send_reminders(days_before: int = 3, today=None) -> int:
         session = registration.session
         first = session.meetings[0] if session.meetings else None
         message = queue_mail(
-            user.email, "registration_reminder", locale=user.locale,
+            user.email,
+            "registration_reminder",
+            locale=user.locale,
             dedup_key=f"reminder:{registration.id}:{session.starts_on.isoformat()}",
-            person_name=registration.person.full_name, course_title=session.course.title,
-            dates=session_dates_label(session), place=session.place_label, session_id=session.id,
-            first_meeting=first, venue=session.venue, online_url=session.online_url,
+            person_name=registration.person.full_name,
+            course_title=session.course.title,
+            dates=session_dates_label(session),
+            place=session.place_label,
+            session_id=session.id,
+            first_meeting=first,
+            venue=session.venue,
+            online_url=session.online_url,
         )
         queued += message is not None
     return queued

@@ -43,11 +43,17 @@ def enrolment_panel(session: Session) -> Markup:
             position = services.waitlist_position(registration)
         else:
             problem = services.eligibility_problem(user.person, session)
-    return Markup(render_template(
-        "enrollment/_panel.html", session=session, registration=registration,
-        waitlist_position=position, problem=problem, form=ReasonForm(),
-        can_cancel=registration is not None and services.can_cancel_own(registration),
-    ))
+    return Markup(
+        render_template(
+            "enrollment/_panel.html",
+            session=session,
+            registration=registration,
+            waitlist_position=position,
+            problem=problem,
+            form=ReasonForm(),
+            can_cancel=registration is not None and services.can_cancel_own(registration),
+        )
+    )
 
 
 @bp.route("/sessions/<int:session_id>/apply", methods=["POST"])
@@ -73,11 +79,15 @@ def apply(session_id):
 
 def _apply_message(registration: Registration) -> str:
     if registration.status == RegistrationStatus.PENDING_APPROVAL:
-        return _("Your application has been received; your municipality's training coordinator "
-                 "will decide on it.")
+        return _(
+            "Your application has been received; your municipality's training coordinator "
+            "will decide on it."
+        )
     if registration.status == RegistrationStatus.WAITLISTED:
-        return _("The session is full: you are number %(n)d on the waiting list.",
-                 n=services.waitlist_position(registration))
+        return _(
+            "The session is full: you are number %(n)d on the waiting list.",
+            n=services.waitlist_position(registration),
+        )
     return _("Your registration is confirmed.")
 
 
@@ -117,8 +127,12 @@ def my_trainings():
     if trainings is not None:
         active = trainings.upcoming + trainings.pending + [r for r, _n in trainings.waitlisted]
         cancellable = {r.id for r in active if services.can_cancel_own(r)}
-    return render_template("enrollment/my_trainings.html", trainings=trainings,
-                           cancellable=cancellable, form=ReasonForm())
+    return render_template(
+        "enrollment/my_trainings.html",
+        trainings=trainings,
+        cancellable=cancellable,
+        form=ReasonForm(),
+    )
 
 
 # --- coordinators ----------------------------------------------------------------------------
@@ -138,7 +152,8 @@ def coordinator_inbox():
         else:
             try:
                 done, problems = services.decide_many(
-                    chosen, form.decision.data == "approve", current_user, form.reason.data)
+                    chosen, form.decision.data == "approve", current_user, form.reason.data
+                )
             except DomainError as error:
                 db.session.rollback()
                 form.reason.errors = [*form.reason.errors, error.message]
@@ -157,13 +172,25 @@ def municipality_registrations():
     """Every registration of the coordinator's municipalities, newest sessions first."""
     ids = _visible_municipality_ids()
     status = _status_arg()
-    page = db.paginate(services.registrations_of_municipalities(ids, status),
-                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
-    title = (_("Registrations of all municipalities") if current_user.has_role(Role.ADMIN)
-             else _("Registrations of my municipality"))
-    return render_template("enrollment/municipality_registrations.html", page=page,
-                           status=status, statuses=list(RegistrationStatus), form=ReasonForm(),
-                           title=title)
+    page = db.paginate(
+        services.registrations_of_municipalities(ids, status),
+        page=request.args.get("page", 1, type=int),
+        per_page=50,
+        error_out=False,
+    )
+    title = (
+        _("Registrations of all municipalities")
+        if current_user.has_role(Role.ADMIN)
+        else _("Registrations of my municipality")
+    )
+    return render_template(
+        "enrollment/municipality_registrations.html",
+        page=page,
+        status=status,
+        statuses=list(RegistrationStatus),
+        form=ReasonForm(),
+        title=title,
+    )
 
 
 def _visible_municipality_ids() -> set[int]:
@@ -178,8 +205,9 @@ def nominate():
     """Register people of one's municipality for a session directly."""
     form = NominationForm()
     sessions = services.nomination_sessions()
-    form.session_id.choices = [(s.id, f"{s.course.title} ({s.starts_on:%d.%m.%Y}, {s.city})")
-                               for s in sessions]
+    form.session_id.choices = [
+        (s.id, f"{s.course.title} ({s.starts_on:%d.%m.%Y}, {s.city})") for s in sessions
+    ]
     people = services.people_of(_visible_municipality_ids())
     if form.validate_on_submit():
         session = db.get_or_404(Session, form.session_id.data)
@@ -191,8 +219,14 @@ def nominate():
             done, problems = services.nominate(session, chosen, current_user)
             db.session.commit()
             waiting = sum(1 for r in done if r.status == RegistrationStatus.WAITLISTED)
-            flash(_("%(confirmed)d person(s) registered, %(waiting)d on the waiting list.",
-                    confirmed=len(done) - waiting, waiting=waiting), "success")
+            flash(
+                _(
+                    "%(confirmed)d person(s) registered, %(waiting)d on the waiting list.",
+                    confirmed=len(done) - waiting,
+                    waiting=waiting,
+                ),
+                "success",
+            )
             for problem in problems:
                 flash(problem, "warning")
             return redirect(url_for("enrollment.municipality_registrations"))
@@ -205,17 +239,23 @@ def nominate():
 @bp.route("/admin/sessions/<int:session_id>/roster")
 @admin_required
 def session_roster(session_id):
-    """A session's registrations in Turkish alphabetical order, filtered by state and municipality."""
+    """A session's registrations in Turkish alphabetical order, by state and municipality."""
     session = db.get_or_404(Session, session_id)
     status = _status_arg()
     municipality_id = request.args.get("municipality_id", type=int)
     registrations = services.roster(session, status, municipality_id)
     manual_form = ManualRegistrationForm()
     return render_template(
-        "enrollment/roster.html", session=session, registrations=registrations, status=status,
-        statuses=list(RegistrationStatus), municipality_id=municipality_id,
+        "enrollment/roster.html",
+        session=session,
+        registrations=registrations,
+        status=status,
+        statuses=list(RegistrationStatus),
+        municipality_id=municipality_id,
         municipalities=member_municipalities(include_inactive=True),
-        counts=services.status_counts(session), manual_form=manual_form, form=ReasonForm(),
+        counts=services.status_counts(session),
+        manual_form=manual_form,
+        form=ReasonForm(),
         decision_form=DecisionForm(),
     )
 
@@ -229,15 +269,18 @@ def add_registration(session_id):
     if form.validate_on_submit():
         person = db.get_or_404(Person, form.person_id.data)
         try:
-            registration = services.enroll(person, session, current_user, nominated=True,
-                                           check_window=False)
+            registration = services.enroll(
+                person, session, current_user, nominated=True, check_window=False
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
         else:
             db.session.commit()
-            flash(_("%(name)s: %(state)s.", name=person.full_name,
-                    state=registration.status.label), "success")
+            flash(
+                _("%(name)s: %(state)s.", name=person.full_name, state=registration.status.label),
+                "success",
+            )
     else:
         flash(_("Choose a person."), "danger")
     return redirect(url_for("enrollment.session_roster", session_id=session.id))
@@ -259,8 +302,9 @@ def decide(registration_id):
     form.registration_ids.choices = [(registration.id, registration.id)]
     if form.validate_on_submit():
         try:
-            services.decide_many([registration], form.decision.data == "approve", current_user,
-                                 form.reason.data)
+            services.decide_many(
+                [registration], form.decision.data == "approve", current_user, form.reason.data
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -283,8 +327,13 @@ def import_registrations(session_id):
         if not preview.file_problem and preview.good:
             pending = imports.store_upload(session, current_user, form.file.data.filename, text)
             db.session.commit()
-        return render_template("enrollment/import_preview.html", session=session,
-                               preview=preview, pending=pending, form=ImportConfirmForm())
+        return render_template(
+            "enrollment/import_preview.html",
+            session=session,
+            preview=preview,
+            pending=pending,
+            form=ImportConfirmForm(),
+        )
     return render_template("enrollment/import.html", session=session, form=form)
 
 
@@ -298,8 +347,9 @@ def confirm_import(session_id, import_id):
         abort(404)
     if ImportConfirmForm().validate_on_submit():
         try:
-            count, _preview = imports.import_rows(imports.load_upload(pending), session,
-                                                  current_user)
+            count, _preview = imports.import_rows(
+                imports.load_upload(pending), session, current_user
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")

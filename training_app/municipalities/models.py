@@ -68,7 +68,9 @@ class Unit(db.Model):
     """A unit (müdürlük / daire başkanlığı) of one municipality."""
 
     __tablename__ = "units"
-    __table_args__ = (UniqueConstraint("municipality_id", "name", name="uq_units_municipality_name"),)
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "name", name="uq_units_municipality_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(
