@@ -61,6 +61,8 @@ class Config:
     PRINT_JOB_DIR = os.environ.get("PRINT_JOB_DIR", str(INSTANCE_DIR / "print_jobs"))
     #: Optional logo printed on documents, a path under static/ (e.g. "img/logo.png").
     CERTIFICATE_LOGO = os.environ.get("CERTIFICATE_LOGO", "")
+    #: Processes rendering a bulk print's chunks in parallel (1: in the worker itself).
+    PRINT_PROCESSES = int(os.environ.get("PRINT_PROCESSES", str(min(2, os.cpu_count() or 1))))
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
     #: Rendered catalogue lists kept per worker (0 turns the cache off); see catalog/cache.py.
@@ -92,6 +94,7 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     MAIL_WORKER = "off"
     PRINT_WORKER = "off"
+    PRINT_PROCESSES = 1
     SERVER_NAME = None
     #: Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -150,6 +150,28 @@ def test_bulk_print_of_a_session_in_chunks_sorted_the_turkish_way(
     assert not list(tmp_path.glob("job-*"))  # the chunks are gone, the merged file stays
 
 
+def test_bulk_print_in_two_rendering_processes_keeps_the_order(
+    app, client, closed_session, monkeypatch, tmp_path
+):
+    app.config.update(PRINT_JOB_DIR=str(tmp_path), PRINT_PROCESSES=2)
+    monkeypatch.setattr(jobs, "CHUNK_SIZE", 2)
+    session, admin, _regs, _certs = _issue(
+        closed_session, people=5, last_names=["Şahin", "Çelik", "Sarı", "Cem", "Ünal"]
+    )
+    services.start_print_job(admin, session=session)
+    db.session.commit()
+    assert jobs.run_pending_jobs() == 1
+    job = db.session.scalar(select(PrintJob))
+    assert job.status == J.DONE and job.done == 5
+    reader = PdfReader(tmp_path / job.result_path)
+    order = ["CEM", "ÇELİK", "SARI", "ŞAHİN", "ÜNAL"]
+    lines = [" ".join(p.extract_text().split()) for p in reader.pages]
+    found = [
+        next(o for o in order if re.search(rf"KİŞİ\d+ {o}(?=Selçuklu| )", line)) for line in lines
+    ]
+    assert found == order
+
+
 def test_a_failed_job_can_be_retried(app, client, closed_session, monkeypatch, tmp_path):
     app.config["PRINT_JOB_DIR"] = str(tmp_path)
     session, admin, _regs, _certs = _issue(closed_session, people=2)
@@ -161,7 +183,7 @@ def test_a_failed_job_can_be_retried(app, client, closed_session, monkeypatch, t
 
     import training_app.certificates.pdf as pdf_module
 
-    monkeypatch.setattr(pdf_module, "render_documents", broken)
+    monkeypatch.setattr(pdf_module, "render_contexts", broken)
     jobs.run_pending_jobs()
     job = db.session.get(PrintJob, job.id)
     assert job.status == J.FAILED and "printer on fire" in job.error and job.attempts == 1

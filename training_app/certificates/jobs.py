@@ -96,8 +96,6 @@ def _progress(job_id: int, done: int, total: int) -> None:
 
 def process_job(job_id: int) -> None:
     """Render a claimed job; on failure record the error so that it can be retried."""
-    from .pdf import render_documents
-
     job = db.session.get(PrintJob, job_id)
     ids = certificates_for_print(job.session_id, job.municipality_id, job.year)
     total = len(ids)
@@ -106,20 +104,14 @@ def process_job(job_id: int) -> None:
     workdir.mkdir(parents=True)
     try:
         _progress(job_id, 0, total)
-        parts = []
-        for start in range(0, total, CHUNK_SIZE):
-            chunk_ids = ids[start : start + CHUNK_SIZE]
-            certificates = db.session.scalars(
-                select(Certificate).where(Certificate.id.in_(chunk_ids))
-            ).all()
-            order = {cid: n for n, cid in enumerate(chunk_ids)}
-            certificates = sorted(certificates, key=lambda c: order[c.id])
-            part = workdir / f"part-{start // CHUNK_SIZE:05d}.pdf"
-            part.write_bytes(render_documents(certificates))
-            parts.append(part)
-            for certificate in certificates:  # nothing of a chunk stays in memory
-                db.session.expunge(certificate)
-            _progress(job_id, start + len(chunk_ids), total)
+        chunks = [ids[start : start + CHUNK_SIZE] for start in range(0, total, CHUNK_SIZE)]
+        processes = min(current_app.config.get("PRINT_PROCESSES", 1), len(chunks))
+        if processes > 1:
+            parts = _render_in_processes(job_id, chunks, workdir, processes, total)
+        else:
+            parts = [
+                _render_here(job_id, n, chunk, workdir, total) for n, chunk in enumerate(chunks)
+            ]
         name = f"toplu-basim-{job_id}.pdf"
         merge_pdfs(parts, job_dir() / name)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -152,6 +144,91 @@ def process_job(job_id: int) -> None:
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
+
+
+def _chunk_contexts(chunk_ids: list[int]) -> list[dict]:
+    """The plain values of a chunk's documents, in print order; nothing stays in the session."""
+    from .pdf import document_values
+
+    certificates = db.session.scalars(
+        select(Certificate).where(Certificate.id.in_(chunk_ids))
+    ).all()
+    order = {cid: n for n, cid in enumerate(chunk_ids)}
+    contexts = [document_values(c) for c in sorted(certificates, key=lambda c: order[c.id])]
+    for certificate in certificates:
+        db.session.expunge(certificate)
+    return contexts
+
+
+def _render_here(job_id, number, chunk_ids, workdir, total) -> Path:
+    from .pdf import render_contexts, with_qr
+
+    part = workdir / f"part-{number:05d}.pdf"
+    part.write_bytes(render_contexts([with_qr(v) for v in _chunk_contexts(chunk_ids)]))
+    _progress(job_id, min((number + 1) * CHUNK_SIZE, total), total)
+    return part
+
+
+def _render_in_processes(job_id, chunks, workdir, processes, total) -> list[Path]:
+    """Render chunks in a pool of processes (spawned: no forked threads or connections), at most
+    two chunks per process in flight so that memory stays flat."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    config = {key: current_app.config.get(key) for key in _RENDER_CONFIG}
+    parts = [workdir / f"part-{n:05d}.pdf" for n in range(len(chunks))]
+    done = 0
+    with ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_render_process,
+        initargs=(config,),
+    ) as pool:
+        in_flight = []
+        for number, chunk_ids in enumerate(chunks):
+            in_flight.append(
+                (
+                    pool.submit(_render_chunk, _chunk_contexts(chunk_ids), str(parts[number])),
+                    len(chunk_ids),
+                )
+            )
+            while len(in_flight) >= processes * 2:
+                future, size = in_flight.pop(0)
+                future.result()
+                done += size
+                _progress(job_id, done, total)
+        for future, size in in_flight:
+            future.result()
+            done += size
+            _progress(job_id, done, total)
+    return parts
+
+
+#: What a rendering process needs of the configuration (it never touches the database).
+_RENDER_CONFIG = ("UNION_NAME", "CERTIFICATE_LOGO", "PUBLIC_BASE_URL", "SECRET_KEY")
+_render_app = None
+
+
+def _start_render_process(config: dict) -> None:
+    global _render_app
+    from .. import create_app
+
+    _render_app = create_app(
+        {
+            **config,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "MAIL_WORKER": "off",
+            "PRINT_WORKER": "off",
+        }
+    )
+
+
+def _render_chunk(contexts: list[dict], path: str) -> str:
+    from .pdf import render_contexts, with_qr
+
+    with _render_app.app_context():
+        Path(path).write_bytes(render_contexts([with_qr(v) for v in contexts]))
+    return path
 
 
 def fail_abandoned_jobs() -> int:

@@ -30,8 +30,21 @@ def hours_text(minutes: int) -> str:
 
 def document_context(certificate: Certificate) -> dict:
     """Plain values of one document, as printed (never a live ORM object)."""
+    return with_qr(document_values(certificate))
+
+
+def with_qr(values: dict) -> dict:
+    """Add the QR code image (made where the page is rendered: it is the costly part)."""
+    values["qr_data_uri"] = qr_for(values["verification_code"]).png_data_uri(
+        scale=6, border=0, dark="#111111"
+    )
+    return values
+
+
+def document_values(certificate: Certificate) -> dict:
     url = verification_url(certificate.verification_code)
     return {
+        "verification_code": certificate.verification_code,
         "title": certificate.document_title,
         "achievement": certificate.kind.value == "achievement",
         "holder_name": certificate.holder_name,
@@ -45,21 +58,23 @@ def document_context(certificate: Certificate) -> dict:
         "register_number": certificate.register_number,
         "code": certificate.display_code,
         "verification_url": url,
-        "qr_data_uri": qr_for(certificate.verification_code).png_data_uri(
-            scale=6, border=0, dark="#111111"
-        ),
         "signatories": list(certificate.signatories or []),
     }
 
 
 def render_documents(certificates: list[Certificate]) -> bytes:
     """One PDF with one page per document (use chunks of about 50 for big batches)."""
+    return render_contexts([document_context(c) for c in certificates])
+
+
+def render_contexts(documents: list[dict]) -> bytes:
+    """One PDF from documents' plain values (what a rendering process receives)."""
     config = current_app.config
     return render_pdf(
         "pdf/certificate.html",
         union_name=config["UNION_NAME"],
         logo=config.get("CERTIFICATE_LOGO") or None,
-        documents=[document_context(c) for c in certificates],
+        documents=documents,
     )
 
 
