@@ -87,6 +87,7 @@ EXPECTED = {
     "enrollment.apply": row(302, 302, 302, 302, 302),
     "enrollment.cancel": row(302, 404, 302, 404, 302),
     "enrollment.my_trainings": LOGGED_IN,
+    "enrollment.show_registration": row(302, 404, 200, 404, 200),
     "enrollment.coordinator_inbox": COORDINATOR_OR_ADMIN,
     "enrollment.municipality_registrations": COORDINATOR_OR_ADMIN,
     "enrollment.nominate": COORDINATOR_OR_ADMIN,

@@ -215,3 +215,25 @@ def test_import_of_a_clean_file_registers_everyone_in_one_go(
     assert statuses == ["confirmed", "confirmed", "waitlisted"]
     gulsen = db.session.scalar(select(Person).where(Person.first_name == "Gülşen"))
     assert gulsen.municipality.name == "Çumra" and gulsen.user is None
+
+
+def test_a_registration_shows_its_history_to_the_coordinator(
+    client, make_session, participant, make_user, enrol
+):
+    session = make_session(requires_approval=True)
+    user = participant("Ilgın", first_name="Gönül", last_name="Işık")
+    registration = enrol(user, session)
+    coordinator = make_user(Role.COORDINATOR, email="c@example.org", coordinated="Ilgın")
+    from training_app.enrollment import services
+
+    services.refuse(registration, coordinator, "Kontenjan birime ayrıldı")
+    db.session.commit()
+    login(client, coordinator.email)
+    page = client.get(f"/registrations/{registration.id}").get_data(as_text=True)
+    assert "Gönül Işık" in page and "Kontenjan birime ayrıldı" in page
+    history = page[page.index("Geçmiş") :]
+    assert (
+        history.index("Başvuru alındı")
+        < history.index("Belediye onayı bekleniyor")
+        < history.index("Reddedildi")
+    )

@@ -359,6 +359,22 @@ def promote_waitlist(session: Session, by: User | None = None) -> list[Registrat
     return promoted
 
 
+def history(registration: Registration):
+    """Every move of a registration, oldest first, with who made it."""
+    from sqlalchemy.orm import selectinload
+
+    from .models import RegistrationEvent
+
+    return list(
+        db.session.scalars(
+            select(RegistrationEvent)
+            .where(RegistrationEvent.registration_id == registration.id)
+            .options(selectinload(RegistrationEvent.by_user).selectinload(User.person))
+            .order_by(RegistrationEvent.id)
+        )
+    )
+
+
 def waitlist_position(registration: Registration) -> int | None:
     """1-based place on the waiting list ("Yedek listede 3. sıradasınız")."""
     if registration.status != S.WAITLISTED:

@@ -117,6 +117,23 @@ def cancel(registration_id):
     return redirect(url_for("enrollment.my_trainings"))
 
 
+@bp.route("/registrations/<int:registration_id>")
+@login_required
+def show_registration(registration_id):
+    """One registration and its history (who moved it, when, why): for the person, their
+    municipality's coordinator and the office."""
+    registration = db.get_or_404(Registration, registration_id)
+    own = registration.person.user_id == current_user.id
+    if not own and not services.can_decide(current_user, registration):
+        abort(404)
+    return render_template(
+        "enrollment/registration.html",
+        registration=registration,
+        events=services.history(registration),
+        waitlist_position=services.waitlist_position(registration),
+    )
+
+
 @bp.route("/my/trainings")
 @login_required
 def my_trainings():
