@@ -67,6 +67,9 @@ class Config:
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
     #: Rendered catalogue lists kept per worker (0 turns the cache off); see catalog/cache.py.
     CATALOGUE_CACHE_SIZE = int(os.environ.get("CATALOGUE_CACHE_SIZE", "256"))
+    #: Reverse proxies in front of the app (1 behind nginx): client addresses for rate limits
+    #: and the https scheme come from their X-Forwarded-* headers.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
 
     SESSION_COOKIE_HTTPONLY = True

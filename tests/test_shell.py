@@ -83,3 +83,23 @@ def test_english_browser_gets_english_and_others_turkish(client):
         as_text=True
     )
     assert '<html lang="tr">' in page
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_https_are_honoured():
+    from tests.conftest import build_app
+
+    app = build_app({"TRUSTED_PROXIES": 1})
+    seen = {}
+
+    @app.after_request
+    def remember(response):
+        from flask import request
+
+        seen["addr"], seen["secure"] = request.remote_addr, request.is_secure
+        return response
+
+    response = app.test_client().get(
+        "/", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    )
+    assert seen == {"addr": "203.0.113.7", "secure": True}
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
