@@ -155,6 +155,7 @@ def test_import_reports_every_bad_row_before_writing_anything(client, make_sessi
             [good, "Ayşe", "Öztürk", "Çumra", "Personel", ""],
             [next_tckn(), "Veli", "Er", "Kadıköy", "Personel", ""],
             [next_tckn(), "Can", "Er", "Hadım", "personel", ""],  # a common misspelling of Hadim
+            [next_tckn(), "Nur", "Ak", "Meram", "personel", "adres-degil"],
         ]
     )
     response = client.post(
@@ -163,7 +164,8 @@ def test_import_reports_every_bad_row_before_writing_anything(client, make_sessi
         content_type="multipart/form-data",
     )
     page = response.get_data(as_text=True)
-    assert "5 satırdan 3 tanesinde hata var. Henüz hiçbir şey içe aktarılmadı." in page
+    assert "6 satırdan 4 tanesinde hata var. Henüz hiçbir şey içe aktarılmadı." in page
+    assert "Geçersiz e-posta adresi: “adres-degil”." in page
     assert "Geçersiz T.C. Kimlik No." in page
     assert "2. satırın tekrarı." in page
     assert "Bilinmeyen belediye: “Kadıköy”." in page
@@ -193,7 +195,7 @@ def test_import_of_a_clean_file_registers_everyone_in_one_go(
                 "",
                 "",
             ],
-            [next_tckn(), "Gülşen", "Ünal", "cumra", "Birim Amiri", ""],
+            [next_tckn(), "Gülşen", "Ünal", "cumra", "Birim Amiri", "gulsen.unal@cumra.bel.tr"],
             [next_tckn(), "Oğuz", "Şen", "Konya Büyükşehir Belediyesi", "personel", ""],
         ],
         delimiter=",",
@@ -214,7 +216,15 @@ def test_import_of_a_clean_file_registers_everyone_in_one_go(
     statuses = sorted(r.status.value for r in db.session.scalars(select(Registration)))
     assert statuses == ["confirmed", "confirmed", "waitlisted"]
     gulsen = db.session.scalar(select(Person).where(Person.first_name == "Gülşen"))
-    assert gulsen.municipality.name == "Çumra" and gulsen.user is None
+    assert gulsen.municipality.name == "Çumra" and gulsen.user.email == "gulsen.unal@cumra.bel.tr"
+    oguz = db.session.scalar(select(Person).where(Person.first_name == "Oğuz"))
+    assert oguz.user is None  # no address in the file: no account
+    from training_app.core.models import OutboxMessage
+
+    invitation = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient == "gulsen.unal@cumra.bel.tr")
+    )
+    assert "/password/reset/" in invitation.body_text
 
 
 def test_a_registration_shows_its_history_to_the_coordinator(

@@ -386,6 +386,29 @@ def create_staff_user(
     return user
 
 
+def invite_person(person: Person, email: str, by: User) -> User | None:
+    """Give a person registered by the office (no account yet) an account and mail them a link
+    to set their password. Nothing happens if the address already has an account."""
+    if person.user is not None or find_user_by_email(email) is not None:
+        return None
+    user = User(email=email)
+    user.set_password(_random_secret())
+    user.roles.append(RoleAssignment(role=Role.PARTICIPANT))
+    person.user = user
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.invite", user, {"person_id": person.id}, actor=by)
+    queue_mail(
+        user.email,
+        "invitation",
+        token=make_password_reset_token(user),
+        role_label=Role.PARTICIPANT.label,
+        person_name=person.full_name,
+        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+    return user
+
+
 def _random_secret() -> str:
     import secrets
 

@@ -8,11 +8,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import Person, Position, User
-from ..accounts.services import find_person_by_tckn, tidy_name
+from ..accounts.services import find_person_by_tckn, invite_person, tidy_name
 from ..catalog.models import Session
 from ..core import audit
 from ..core.errors import DomainError
@@ -187,6 +188,11 @@ def _check_row(row: ImportRow, session: Session, municipalities: dict, seen: dic
         row.problems.append(_("Duplicate of row %(line)d.", line=seen[row.tckn]))
     else:
         seen[row.tckn] = row.line
+    if row.email:
+        try:
+            row.email = validate_email(row.email, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            row.problems.append(_("Invalid e-mail address: “%(email)s”.", email=row.email))
     row.municipality = _find_municipality(row.municipality_name, municipalities)
     if row.municipality is None or not row.municipality.is_member:
         row.problems.append(_("Unknown municipality: “%(name)s”.", name=row.municipality_name))
@@ -241,6 +247,8 @@ def import_rows(text: str, session: Session, by: User) -> tuple[int, ImportPrevi
             person.set_tckn(row.tckn)
             db.session.add(person)
             db.session.flush()
+            if row.email:
+                invite_person(person, row.email, by)
         enroll(person, session, by, nominated=True, check_window=False)
     audit.record(
         "registration.import",
