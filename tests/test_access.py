@@ -132,6 +132,12 @@ EXPECTED = {
     "certificates.verify_form": ALL_200,
     "certificates.verify": ALL_200,
     "api.show_certificate": ALL_200,
+    # Reports: the walk's coordinator sees Selçuklu's figures and record; an admin exporting a
+    # record without choosing a municipality is sent back to choose one.
+    "reports.dashboard": COORDINATOR_OR_ADMIN,
+    "reports.export_table": COORDINATOR_OR_ADMIN,
+    "reports.municipality_record": COORDINATOR_OR_ADMIN,
+    "reports.export_municipality_record": row(302, 403, 200, 403, 302),
 }
 
 #: Endpoints not walked here, with the reason.
@@ -182,6 +188,7 @@ def make_url_args(make_user) -> dict:
         "registration_id": registration.id,
         "import_id": pending.id,
         "fmt": "csv",
+        "table": "municipality",
         "certificate_id": certificate.id,
         "verification_code": certificate.verification_code,
         "signatory_id": signatory.id,

@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from .enrollment.views import bp as enrollment_bp
     from .enrollment.views import enrolment_panel
     from .municipalities.views import bp as municipalities_bp
+    from .reports.views import bp as reports_bp
 
     # Public blueprints first: the access test walks rules in this order.
     for bp in (
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         certificates_bp,
         admin_bp,
         admin_catalog_bp,
+        reports_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()

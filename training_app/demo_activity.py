@@ -42,6 +42,16 @@ def _enrol(person, session, by, rng) -> Registration | None:
 def load_demo_activity(demo_domain: str) -> dict:
     if db.session.scalar(select(func.count(Registration.id))):
         return {"registrations_added": 0}
+    from .certificates.models import Signatory
+
+    if db.session.scalar(select(func.count(Signatory.id))) == 0:
+        # Fictional signatories for the demo documents; the office enters the real ones.
+        db.session.add_all(
+            [
+                Signatory(name="Ahmet Yılmaz", title="Birlik Başkanı", sort_order=1),
+                Signatory(name="Fatma Kaya", title="Genel Sekreter", sort_order=2),
+            ]
+        )
     rng = random.Random(2026)
     first_outbox_id = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
     admin = db.session.scalar(select(User).where(User.email == f"admin@{demo_domain}"))

@@ -71,7 +71,6 @@ def test_ten_hours_at_eighty_percent_eight_hours_qualify_seven_point_nine_do_not
         (70, True, DocumentKind.ACHIEVEMENT),
         (69.5, True, DocumentKind.ATTENDANCE),
         (40, False, DocumentKind.NONE),
-        (None, True, DocumentKind.ATTENDANCE),
     ],
 )
 def test_exam_decides_between_achievement_and_attendance(
@@ -89,6 +88,28 @@ def test_exam_decides_between_achievement_and_attendance(
     admin = make_user(Role.ADMIN, email="admin@example.org")
     [completion] = _close(session, admin, {regs[0].id: score})
     assert completion.document_kind == expected and regs[0].status == S.COMPLETED
+
+
+def test_exam_courses_need_every_score_and_closing_waits_for_the_last_meeting(
+    taught_session, make_user
+):
+    from datetime import datetime
+
+    session, trainer, regs = taught_session(
+        people=2, hours=(2,), document_kind=DocumentKind.ACHIEVEMENT, has_exam=True, pass_mark=70
+    )
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    meeting = session.meetings[0]
+    during = datetime.combine(meeting.day, time(10))
+    with pytest.raises(DomainError, match="son oturumu bittikten sonra kapatılabilir"):
+        services.close_session(session, {}, admin, now=during)
+    after = datetime.combine(meeting.day, time(12, 1))
+    with pytest.raises(DomainError, match=regs[1].person.full_name):
+        services.close_session(session, {regs[0].id: 80.0}, admin, today=meeting.day, now=after)
+    completions = services.close_session(
+        session, {regs[0].id: 80.0, regs[1].id: 0.0}, admin, today=meeting.day, now=after
+    )
+    assert len(completions) == 2
 
 
 def test_after_closing_only_an_admin_with_a_reason_changes_marks_and_completion_follows(

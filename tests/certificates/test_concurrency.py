@@ -13,7 +13,7 @@ from training_app.accounts.models import Person, Position
 from training_app.attendance.models import Completion
 from training_app.catalog.models import Category, Course, DocumentKind, Session, SessionStatus
 from training_app.certificates import services
-from training_app.certificates.models import Certificate, CertificateStatus
+from training_app.certificates.models import Certificate, CertificateStatus, Signatory
 from training_app.core.timeutil import local_today
 from training_app.enrollment.models import Registration, RegistrationStatus
 from training_app.extensions import db
@@ -40,6 +40,8 @@ def _closed_session(code: str) -> tuple[int, list[int]]:
         status=SessionStatus.COMPLETED,
     )
     db.session.add(session)
+    if db.session.scalar(select(Signatory.id).limit(1)) is None:
+        db.session.add(Signatory(name="Şükrü Öztürk", title="Birlik Başkanı"))
     registrations = []
     for n in range(PEOPLE):
         person = Person(

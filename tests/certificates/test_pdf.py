@@ -81,3 +81,15 @@ def test_batch_render_one_page_per_document(app, closed_session):
     with app.test_request_context():
         data = render_documents(certificates)
     assert len(PdfReader(io.BytesIO(data)).pages) == 3
+
+
+def test_a_revoked_document_prints_as_void(client, issued):
+    certificate, admin, _reg = issued
+    login(client, admin.email)
+    assert "İPTAL EDİLMİŞTİR" not in _text(
+        client.get(f"/certificates/{certificate.id}/document.pdf").data
+    )
+    services.revoke(certificate, "Hatalı düzenlendi", admin)
+    db.session.commit()
+    text = _text(client.get(f"/certificates/{certificate.id}/document.pdf").data)
+    assert "İPTAL EDİLMİŞTİR" in text and "Bu belge geçerli değildir." in text

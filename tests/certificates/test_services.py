@@ -164,3 +164,15 @@ def test_print_selection_in_turkish_order(closed_session):
     ids = services.certificates_for_print(session_id=session.id)
     names = [db.session.get(Certificate, i).holder_name for i in ids]
     assert names == ["A CEM", "A ÇELİK", "A SARI", "A ŞAHİN"]
+
+
+def test_documents_are_not_issued_without_a_signatory(closed_session):
+    from training_app.certificates.models import Signatory
+    from training_app.core.errors import DomainError
+
+    session, admin, _regs = closed_session(people=1)
+    for signatory in db.session.scalars(select(Signatory)):
+        signatory.is_active = False
+    db.session.commit()
+    with pytest.raises(DomainError, match="en az bir imzacı ekleyin"):
+        services.issue_certificates(session, admin)

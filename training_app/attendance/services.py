@@ -393,21 +393,40 @@ def _complete(
 
 
 def close_session(
-    session: Session, scores: dict[int, float | None], by: User, today=None
+    session: Session, scores: dict[int, float | None], by: User, today=None, now=None
 ) -> list[Completion]:
     """Close a session after its last meeting: every confirmed registration becomes completed
     (with the document it earned) or no-show, from the attended minutes and the exam score."""
+    now = now or datetime.now(ISTANBUL).replace(tzinfo=None)
+    last_end = max((m.end for m in session.meetings), default=None)
+    if last_end is not None and now < last_end:
+        raise DomainError(
+            _(
+                "A session can be closed only after its last meeting has ended (%(when)s).",
+                when=last_end.strftime("%d.%m.%Y %H:%M"),
+            )
+        )
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.session_id == session.id, Registration.status == S.CONFIRMED)
+        .options(selectinload(Registration.events), selectinload(Registration.person))
+    ).all()
     if session.course.has_exam:
         for score in scores.values():
             if score is not None and not 0 <= score <= 100:
                 raise DomainError(_("Exam scores must be between 0 and 100."), field="scores")
+        missing = [r.person.full_name for r in registrations if scores.get(r.id) is None]
+        if missing:
+            raise DomainError(
+                _(
+                    "Enter the exam score of everyone (0 for someone who did not sit the exam): "
+                    "%(names)s.",
+                    names=", ".join(missing),
+                ),
+                field="scores",
+            )
     complete_session(session, today or local_today(), by)
     totals = attended_minutes_by_registration(session)
-    registrations = db.session.scalars(
-        select(Registration)
-        .where(Registration.session_id == session.id, Registration.status == S.CONFIRMED)
-        .options(selectinload(Registration.events))
-    ).all()
     existing = completions_of(session)
     completions = [
         _complete(r, by, scores.get(r.id), totals, keep_score=False, existing=existing)

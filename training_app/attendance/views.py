@@ -303,6 +303,9 @@ def close_session(session_id):
                 scores[registration.id] = float(raw)
             except ValueError:
                 errors[registration.id] = _("Enter a number between 0 and 100.")
+            else:
+                if not 0 <= scores[registration.id] <= 100:
+                    errors[registration.id] = _("Enter a number between 0 and 100.")
         if not errors:
             try:
                 completions = services.close_session(session, scores, current_user)

@@ -43,7 +43,16 @@ def with_qr(values: dict) -> dict:
 
 def document_values(certificate: Certificate) -> dict:
     url = verification_url(certificate.verification_code)
+    void_note = void_detail = None
+    if certificate.status.value == "revoked":
+        void_note = "İPTAL EDİLMİŞTİR"
+        void_detail = "Bu belge geçerli değildir."
+    elif certificate.status.value == "replaced":
+        void_note = "GEÇERSİZDİR"
+        void_detail = "Bu belgenin yerine yenisi düzenlenmiştir."
     return {
+        "void_note": void_note,
+        "void_detail": void_detail,
         "verification_code": certificate.verification_code,
         "title": certificate.document_title,
         "achievement": certificate.kind.value == "achievement",

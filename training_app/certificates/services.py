@@ -218,6 +218,8 @@ def issue_certificates(session: Session, by: User | None) -> IssueResult:
     issued: list[Certificate] = []
     if wanted:
         signatories = [{"name": s.name, "title": s.title} for s in active_signatories()]
+        if not signatories:
+            raise DomainError(_("Add at least one signatory (İmzacılar) before issuing documents."))
         serials = reserve_register_numbers(year, len(wanted))
         for (registration, completion), serial in zip(wanted, serials, strict=True):
             issued.append(_new_certificate(registration, completion, serial, year, signatories, by))

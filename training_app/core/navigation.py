@@ -23,6 +23,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("enrollment.coordinator_inbox", _("Approvals")))
     if user.has_role(Role.COORDINATOR) and not user.has_role(Role.ADMIN):
         items.append(NavItem("certificates.municipality_documents", _("Documents")))
+    if user.has_role(Role.COORDINATOR, Role.ADMIN):
+        items.append(NavItem("reports.dashboard", _("Reports")))
     if user.has_role(Role.TRAINER):
         items.append(NavItem("catalog.my_sessions", _("My sessions")))
     if user.has_role(Role.ADMIN):

@@ -40,7 +40,7 @@ STATUS_LABELS = {
     RegistrationStatus.REFUSED: _l("Refused"),
     RegistrationStatus.CANCELLED: _l("Cancelled"),
     RegistrationStatus.COMPLETED: _l("Completed the training"),
-    RegistrationStatus.NO_SHOW: _l("Did not attend"),
+    RegistrationStatus.NO_SHOW: _l("Did not complete"),
 }
 
 S = RegistrationStatus

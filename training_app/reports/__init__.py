@@ -1,0 +1,1 @@
+"""Reports: the dashboard of training figures, its exports and a municipality's training record."""

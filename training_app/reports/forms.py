@@ -1,0 +1,90 @@
+"""The report filters: a period (a year, or from/to dates) and, where one may choose, a
+municipality. GET forms, so without a CSRF token."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
+
+from .services import MAX_PERIOD_DAYS, Period
+
+#: How far back the year list goes.
+FIRST_YEAR = 2015
+
+
+class PeriodForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    year = SelectField(_l("Year"), validators=[Optional()], validate_choice=False)
+    date_from = DateField(
+        _l("From"),
+        validators=[Optional()],
+        description=_l("Or choose dates: they take precedence over the year."),
+    )
+    date_to = DateField(_l("To"), validators=[Optional()])
+    municipality = SelectField(_l("Municipality"), validators=[Optional()], validate_choice=False)
+
+    def fill_choices(self, today: date, municipalities, all_label=None) -> None:
+        self.year.choices = [(str(y), str(y)) for y in range(today.year + 1, FIRST_YEAR - 1, -1)]
+        if self.year.data in (None, ""):
+            self.year.data = str(today.year)
+        choices = [(str(m.id), m.name) for m in municipalities]
+        if all_label is not None:
+            choices.insert(0, ("", str(all_label)))
+        self.municipality.choices = choices
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        year = self.year.data
+        if year and not (str(year).isascii() and str(year).isdigit() and len(str(year)) == 4):
+            self.year.errors.append(_l("Choose a year from the list."))
+            ok = False
+        start, end = self.date_from.data, self.date_to.data
+        if (start is None) != (end is None):
+            (self.date_to if end is None else self.date_from).errors.append(
+                _l("Give both dates, or neither.")
+            )
+            ok = False
+        elif start and end:
+            if end < start:
+                self.date_to.errors.append(_l("The end date must not be before the start date."))
+                ok = False
+            elif (end - start).days > MAX_PERIOD_DAYS:
+                self.date_to.errors.append(_l("Choose a period of at most ten years."))
+                ok = False
+        muni = self.municipality.data
+        if muni and not (muni.isascii() and muni.isdigit()):
+            self.municipality.errors.append(_l("Choose a municipality from the list."))
+            ok = False
+        return ok
+
+    def period(self, today: date) -> Period:
+        """The period asked for; the current year when the form is empty or invalid."""
+        if not self.errors:
+            if self.date_from.data and self.date_to.data:
+                return Period(self.date_from.data, self.date_to.data)
+            if self.year.data:
+                return Period.year(int(self.year.data))
+        return Period.year(today.year)
+
+    @property
+    def municipality_id(self) -> int | None:
+        muni = self.municipality.data
+        if not self.errors and muni:
+            return int(muni)
+        return None
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query-string arguments, for export links."""
+        args = {}
+        if self.date_from.data and self.date_to.data and not self.errors:
+            args["date_from"] = self.date_from.data.isoformat()
+            args["date_to"] = self.date_to.data.isoformat()
+        elif self.year.data:
+            args["year"] = str(self.year.data)
+        if self.municipality_id is not None:
+            args["municipality"] = str(self.municipality_id)
+        return args

@@ -1,0 +1,166 @@
+"""The dashboard, its exports and a municipality's training record."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..core.permissions import require_municipality, roles_required
+from ..core.timeutil import local_today
+from ..extensions import db
+from ..municipalities.models import Municipality
+from . import charts, exports, services
+from .forms import PeriodForm
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+coordinator_or_admin = roles_required(Role.COORDINATOR, Role.ADMIN)
+FORMATS = ("csv", "xlsx")
+
+
+def _filters(all_label=None) -> tuple[PeriodForm, services.Period, int | None]:
+    """The period and municipality asked for; 404 for a municipality the user may not see."""
+    form = PeriodForm(request.args)
+    municipalities = services.selectable_municipalities(current_user)
+    form.fill_choices(local_today(), municipalities, all_label)
+    form.validate()
+    municipality_id = form.municipality_id
+    if municipality_id is not None:
+        require_municipality(current_user, municipality_id)
+    return form, form.period(local_today()), municipality_id
+
+
+def _may_choose_municipality() -> bool:
+    return current_user.has_role(Role.ADMIN) or len(current_user.coordinated_municipality_ids) > 1
+
+
+def _dashboard_filters():
+    many = _may_choose_municipality()
+    label = _("All municipalities") if current_user.has_role(Role.ADMIN) else _("All of mine")
+    form, period, municipality_id = _filters(label if many else None)
+    return form, period, services.scope_for(current_user, municipality_id), many
+
+
+def _charts(dashboard: services.Dashboard) -> dict:
+    """One chart per breakdown; the tables that follow them carry the same figures."""
+    out = {}
+
+    def labels(lines):
+        return [line.label for line in lines]
+
+    if dashboard.by_month and dashboard.summary.sessions:
+        out["month"] = charts.bar_chart(
+            _("Participants and no-shows by month"),
+            labels(dashboard.by_month),
+            [
+                (_("Participants"), [f.participants for f in dashboard.by_month]),
+                (_("No-shows"), [f.no_shows for f in dashboard.by_month]),
+            ],
+        )
+    if dashboard.by_municipality:
+        out["municipality"] = charts.bar_chart(
+            _("Participants by municipality"),
+            labels(dashboard.by_municipality),
+            [(_("Participants"), [f.participants for f in dashboard.by_municipality])],
+            horizontal=True,
+        )
+    if dashboard.by_position:
+        out["position"] = charts.bar_chart(
+            _("Participants by position"),
+            labels(dashboard.by_position),
+            [(_("Participants"), [f.participants for f in dashboard.by_position])],
+            horizontal=True,
+        )
+    if dashboard.by_category:
+        out["category"] = charts.bar_chart(
+            _("Participant-hours by category"),
+            labels(dashboard.by_category),
+            [(_("Participant-hours"), [f.participant_hours for f in dashboard.by_category])],
+            horizontal=True,
+            digits=1,
+        )
+    return out
+
+
+@bp.route("/")
+@coordinator_or_admin
+def dashboard():
+    """Training figures of a period: the union's, or a coordinator's municipality's."""
+    form, period, scope, show_municipality = _dashboard_filters()
+    data = services.dashboard(period, scope)
+    tables = {name: exports.dashboard_table(data, name) for name in services.TABLES}
+    return render_template(
+        "reports/dashboard.html",
+        form=form,
+        show_municipality=show_municipality,
+        data=data,
+        tables=tables,
+        charts=_charts(data),
+        export_args=form.query_args(),
+    )
+
+
+@bp.route("/export/<any(summary, municipality, position, category, month, all):table>.<fmt>")
+@coordinator_or_admin
+def export_table(table, fmt):
+    """One dashboard table as CSV or XLSX, or every table as one XLSX workbook."""
+    if fmt not in FORMATS or (table == "all" and fmt != "xlsx"):
+        abort(404)
+    _form, period, scope, _many = _dashboard_filters()
+    names = services.TABLES if table == "all" else (table,)
+    data = services.dashboard(period, scope)
+    tables = [exports.dashboard_table(data, name) for name in names]
+    filename = f"egitim-raporu-{table}-{period.slug}.{fmt}"
+    if fmt == "csv":
+        return exports.csv_response(tables[0], filename)
+    return exports.xlsx_response(
+        tables, _("Training report %(period)s", period=period.slug), filename
+    )
+
+
+def _record_municipality(form, municipality_id) -> Municipality | None:
+    """The municipality of the record: the one chosen, or a coordinator's only one."""
+    if municipality_id is None:
+        own = current_user.coordinated_municipality_ids
+        if current_user.has_role(Role.ADMIN) or len(own) != 1:
+            return None
+        municipality_id = next(iter(own))
+    return db.get_or_404(Municipality, municipality_id)
+
+
+@bp.route("/municipality-record")
+@coordinator_or_admin
+def municipality_record():
+    """Each person's trainings, hours and documents for one municipality."""
+    form, period, municipality_id = _filters(_("Choose a municipality"))
+    municipality = _record_municipality(form, municipality_id)
+    records = services.municipality_record(municipality, period) if municipality else None
+    return render_template(
+        "reports/municipality_record.html",
+        form=form,
+        municipality=municipality,
+        show_municipality=_may_choose_municipality(),
+        period=period,
+        records=records,
+        export_args=form.query_args()
+        | ({"municipality": str(municipality.id)} if municipality else {}),
+    )
+
+
+@bp.route("/municipality-record.xlsx")
+@coordinator_or_admin
+def export_municipality_record():
+    """The municipality's training record as XLSX (names: recorded in the audit log)."""
+    form, period, municipality_id = _filters(_("Choose a municipality"))
+    municipality = _record_municipality(form, municipality_id)
+    if municipality is None:
+        flash(_("Choose a municipality."), "warning")
+        return redirect(url_for("reports.municipality_record", **form.query_args()))
+    records = services.municipality_record(municipality, period)
+    services.log_record_export(municipality, period, len(records), current_user)
+    db.session.commit()
+    heading = _(
+        "Training record of %(name)s, %(period)s", name=municipality.name, period=period.slug
+    )
+    filename = f"egitim-kaydi-{municipality.id}-{period.slug}.xlsx"
+    return exports.xlsx_response(exports.record_tables(records), heading, filename)
