@@ -47,6 +47,11 @@ EXPECTED = {
     "admin.add_role": ADMIN_ONLY_POST,
     "admin.remove_role": ADMIN_ONLY_POST,
     "admin.set_active": ADMIN_ONLY_POST,
+    "admin.list_municipalities": ADMIN_ONLY,
+    "admin.create_municipality": ADMIN_ONLY,
+    "admin.edit_municipality": ADMIN_ONLY,
+    "admin.add_unit": ADMIN_ONLY_POST,
+    "admin.remove_unit": ADMIN_ONLY_POST,
     # Catalogue: public pages, the trainer's sessions, calendars.
     "catalog.list_sessions": ALL_200,
     "catalog.show_session": ALL_200,
@@ -177,6 +182,8 @@ def make_url_args(make_user) -> dict:
     certificate, signatory, job = _documents(session, registration)
     return {
         "user_id": someone.id,
+        "municipality_id": someone.person.municipality_id,
+        "unit_id": someone.person.municipality.units[-1].id,
         "assignment_id": someone.roles[0].id,
         "token": "not-a-valid-token",
         "code": "tr",

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..accounts.models import ROLE_LABELS
@@ -56,3 +56,25 @@ class ActionForm(FlaskForm):
 def fill_role_choices(form, municipalities) -> None:
     form.role.choices = role_choices()
     form.municipality_id.choices = [("", _l("Choose…"))] + [(m.id, m.name) for m in municipalities]
+
+
+class MunicipalityForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[InputRequired(), Length(max=120)],
+        description=_l("As the union writes it, e.g. Ilgın or Konya Büyükşehir."),
+    )
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
+    province = StringField(_l("Province"), validators=[InputRequired(), Length(max=60)])
+    is_member = BooleanField(_l("Member of the union"))
+    is_active = BooleanField(_l("Active (shown in registration forms)"))
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Unit name"), validators=[InputRequired(), Length(max=150)])
+
+
+def fill_municipality_choices(form) -> None:
+    from ..municipalities.models import MUNICIPALITY_KIND_LABELS
+
+    form.kind.choices = [(kind.value, label) for kind, label in MUNICIPALITY_KIND_LABELS.items()]

@@ -10,7 +10,15 @@ from ..core.errors import DomainError
 from ..core.permissions import admin_required
 from ..extensions import db
 from ..municipalities.services import member_municipalities
-from .forms import ActionForm, AddRoleForm, StaffUserForm, fill_role_choices
+from .forms import (
+    ActionForm,
+    AddRoleForm,
+    MunicipalityForm,
+    StaffUserForm,
+    UnitForm,
+    fill_municipality_choices,
+    fill_role_choices,
+)
 from .services import users_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -132,3 +140,133 @@ def set_active(user_id):
                 "success",
             )
     return redirect(url_for("admin.show_user", user_id=user.id))
+
+
+# --- member municipalities and their units ---------------------------------------------------
+
+
+def _municipality_details(form):
+    from ..municipalities.models import MunicipalityKind
+    from ..municipalities.services import MunicipalityDetails
+
+    return MunicipalityDetails(
+        name=form.name.data,
+        kind=MunicipalityKind(form.kind.data),
+        province=form.province.data,
+        is_member=form.is_member.data,
+        is_active=form.is_active.data,
+    )
+
+
+def _field_error(form, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "danger")
+
+
+@bp.route("/municipalities")
+@admin_required
+def list_municipalities():
+    """Every municipality in Turkish alphabetical order, members and former members."""
+    from ..municipalities.services import all_municipalities
+
+    return render_template("admin/municipalities.html", municipalities=all_municipalities())
+
+
+@bp.route("/municipalities/new", methods=["GET", "POST"])
+@admin_required
+def create_municipality():
+    """Add a member municipality (for example the union's members outside Konya)."""
+    from ..municipalities import services as municipalities
+
+    form = MunicipalityForm(
+        data={"province": "Konya", "is_member": True, "is_active": True, "kind": "district"}
+    )
+    fill_municipality_choices(form)
+    if form.validate_on_submit():
+        try:
+            municipality = municipalities.create_municipality(
+                _municipality_details(form), current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The municipality has been added."), "success")
+            return redirect(url_for("admin.edit_municipality", municipality_id=municipality.id))
+    return render_template(
+        "admin/municipality.html", form=form, municipality=None, unit_form=None, action_form=None
+    )
+
+
+@bp.route("/municipalities/<int:municipality_id>", methods=["GET", "POST"])
+@admin_required
+def edit_municipality(municipality_id):
+    """A municipality's details (membership, activity) and its units."""
+    from ..municipalities import services as municipalities
+    from ..municipalities.models import Municipality
+
+    municipality = db.get_or_404(Municipality, municipality_id)
+    form = MunicipalityForm(obj=municipality if request.method == "GET" else None)
+    if request.method == "GET":
+        form.kind.data = municipality.kind.value
+    fill_municipality_choices(form)
+    if form.validate_on_submit():
+        try:
+            municipalities.update_municipality(
+                municipality, _municipality_details(form), current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The municipality has been saved."), "success")
+            return redirect(url_for("admin.edit_municipality", municipality_id=municipality.id))
+    return render_template(
+        "admin/municipality.html",
+        form=form,
+        municipality=municipality,
+        unit_form=UnitForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/municipalities/<int:municipality_id>/units", methods=["POST"])
+@admin_required
+def add_unit(municipality_id):
+    from ..municipalities import services as municipalities
+    from ..municipalities.models import Municipality
+
+    municipality = db.get_or_404(Municipality, municipality_id)
+    form = UnitForm()
+    if form.validate_on_submit():
+        try:
+            municipalities.add_unit(municipality, form.name.data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The unit has been added."), "success")
+    else:
+        flash(_("Enter the unit's name."), "danger")
+    return redirect(url_for("admin.edit_municipality", municipality_id=municipality.id))
+
+
+@bp.route("/units/<int:unit_id>/remove", methods=["POST"])
+@admin_required
+def remove_unit(unit_id):
+    from ..municipalities import services as municipalities
+    from ..municipalities.models import Unit
+
+    unit = db.get_or_404(Unit, unit_id)
+    municipality_id = unit.municipality_id
+    if ActionForm().validate_on_submit():
+        municipalities.remove_unit(unit, current_user)
+        db.session.commit()
+        flash(_("The unit has been removed."), "success")
+    return redirect(url_for("admin.edit_municipality", municipality_id=municipality_id))
