@@ -103,3 +103,27 @@ def test_behind_a_trusted_proxy_the_client_address_and_https_are_honoured():
     )
     assert seen == {"addr": "203.0.113.7", "secure": True}
     assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_development_defaults_are_announced_outside_tests(caplog):
+    import logging
+
+    from training_app import create_app
+
+    caplog.set_level(logging.WARNING, logger="training_app")
+    create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite://", "MAIL_WORKER": "off", "PRINT_WORKER": "off"}
+    )
+    assert "SECRET_KEY, TCKN_KEY, PUBLIC_BASE_URL" in caplog.text
+    caplog.clear()
+    create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "MAIL_WORKER": "off",
+            "PRINT_WORKER": "off",
+            "SECRET_KEY": "s3cret",
+            "TCKN_KEY": "k3y",
+            "PUBLIC_BASE_URL": "https://egitim.example.bel.tr",
+        }
+    )
+    assert "Development settings" not in caplog.text

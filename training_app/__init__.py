@@ -51,7 +51,29 @@ def create_app(config=None) -> Flask:
     from .core.permissions import check_every_view_has_a_rule
 
     check_every_view_has_a_rule(app)
+    _warn_about_development_settings(app)
     return app
+
+
+def _warn_about_development_settings(app: Flask) -> None:
+    """Say loudly which development defaults are still in use (fine for `make run`, not for a
+    real installation: QR codes would point to 127.0.0.1, and the keys are public)."""
+    if app.testing:
+        return
+    import config as config_module
+
+    defaults = {
+        "SECRET_KEY": config_module.Config.SECRET_KEY,
+        "TCKN_KEY": config_module.Config.TCKN_KEY,
+    }
+    left = [key for key, value in defaults.items() if app.config.get(key) == value]
+    if app.config.get("PUBLIC_BASE_URL", "").startswith(("http://127.0.0.1", "http://localhost")):
+        left.append("PUBLIC_BASE_URL")
+    if left:
+        app.logger.warning(
+            "Development settings in use (%s): set them before serving real users.",
+            ", ".join(left),
+        )
 
 
 def _init_logging(app: Flask) -> None:
