@@ -7,25 +7,15 @@ length of each measurement; BENCH_WORKERS the gunicorn workers; BENCH_CLIENTS th
 
 import http.client
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from datetime import time as clock
 from datetime import timedelta
-from pathlib import Path
+
+from benchmarks.server import gunicorn
 
 SESSIONS = 2000
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _prepare(database_url: str) -> None:
@@ -112,17 +102,6 @@ def _measure(port: int, path: str, seconds: float, clients: int) -> tuple[float,
     return sum(counts) / (time.monotonic() - began), errors[0]
 
 
-def _wait_until_up(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
-
-
 def run() -> dict:
     seconds = float(os.environ.get("BENCH_SECONDS", "10"))
     workers = int(os.environ.get("BENCH_WORKERS", str(max(2, os.cpu_count() or 2))))
@@ -135,14 +114,14 @@ def run() -> dict:
     )
     _prepare(database_url)
     try:
-        with _gunicorn(database_url, workers, cache_size=256) as port:
+        with gunicorn(database_url, workers, CATALOGUE_CACHE_SIZE="256") as port:
             for path in ("/", "/catalogue"):
                 _measure(port, path, 1, clients)  # warm up every worker
             trivial, trivial_errors = _measure(port, "/", seconds, clients)
             catalogue, catalogue_errors = _measure(port, "/catalogue", seconds, clients)
             searched, _e = _measure(port, "/catalogue?q=cumra&position=staff", seconds, clients)
         # The work behind the cache, as for a search nobody has made before.
-        with _gunicorn(database_url, workers, cache_size=0) as port:
+        with gunicorn(database_url, workers, CATALOGUE_CACHE_SIZE="0") as port:
             _measure(port, "/catalogue", 1, clients)
             uncached, _e = _measure(port, "/catalogue", seconds, clients)
     finally:
@@ -165,31 +144,3 @@ def run() -> dict:
         "uncached": uncached,
         "ratio": ratio,
     }
-
-
-@contextmanager
-def _gunicorn(database_url: str, workers: int, cache_size: int):
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "CATALOGUE_CACHE_SIZE": str(cache_size)}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "training_app:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        _wait_until_up(port)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

@@ -10,15 +10,13 @@ BENCH_SEATS the session's capacity (30).
 import http.client
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from datetime import time as clock
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from benchmarks.catalogue import ROOT, _free_port, _wait_until_up
+from benchmarks.server import gunicorn
 
 PASSWORD = "Bench.Parola.2026"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -134,6 +132,49 @@ class Client:
         return response.status, text
 
 
+def log_in_everyone(port: int, session_id: int, people: int) -> list[tuple["Client", str]]:
+    """Log each applicant in and open the session page: (browser, CSRF token) per person."""
+    clients = []
+    for n in range(people):
+        client = Client(port)
+        _status, page = client.request("GET", "/login")
+        client.request(
+            "POST",
+            "/login",
+            {
+                "csrf_token": TOKEN.search(page).group(1),
+                "email": f"bench{n}@example.org",
+                "password": PASSWORD,
+            },
+        )
+        _status, page = client.request("GET", f"/catalogue/sessions/{session_id}")
+        clients.append((client, TOKEN.search(page).group(1)))
+    return clients
+
+
+def apply_at_once(clients, session_id: int) -> tuple[list[int], float]:
+    """Everyone presses "Başvur" at the same moment; the answers' status codes and the time."""
+    barrier = threading.Barrier(len(clients))
+    lock = threading.Lock()
+    statuses: list[int] = []
+
+    def apply(client, token):
+        barrier.wait(timeout=60)
+        status, _text = client.request(
+            "POST", f"/sessions/{session_id}/apply", {"csrf_token": token}
+        )
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=apply, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    began = time.monotonic()
+    for thread in threads:
+        thread.join(timeout=120)
+    return statuses, time.monotonic() - began
+
+
 def run() -> dict:
     workers = int(os.environ.get("BENCH_WORKERS", "4"))
     people = int(os.environ.get("BENCH_PEOPLE", "300"))
@@ -144,65 +185,12 @@ def run() -> dict:
         f"workers, PostgreSQL"
     )
     session_id = _prepare(database_url, people, seats)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "LOGIN_RATE_LIMIT": "100000 per minute",
-        "MAIL_WORKER": "off",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "training_app:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    statuses: list[int] = []
-    try:
-        _wait_until_up(port)
-        clients = []
-        for n in range(people):  # log everyone in first; only the applications are timed
-            client = Client(port)
-            _status, page = client.request("GET", "/login")
-            token = TOKEN.search(page).group(1)
-            client.request(
-                "POST",
-                "/login",
-                {"csrf_token": token, "email": f"bench{n}@example.org", "password": PASSWORD},
-            )
-            _status, page = client.request("GET", f"/sessions/{session_id}")
-            clients.append((client, TOKEN.search(page).group(1)))
-        barrier = threading.Barrier(people)
-        lock = threading.Lock()
-
-        def apply(client, token):
-            barrier.wait()
-            status, _text = client.request(
-                "POST", f"/sessions/{session_id}/apply", {"csrf_token": token}
-            )
-            with lock:
-                statuses.append(status)
-
-        threads = [threading.Thread(target=apply, args=pair) for pair in clients]
-        for thread in threads:
-            thread.start()
-        began = time.monotonic()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - began
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with gunicorn(
+        database_url, workers, LOGIN_RATE_LIMIT="100000 per minute", MAIL_WORKER="off"
+    ) as port:
+        # Everyone logs in first; only the applications are timed.
+        clients = log_in_everyone(port, session_id, people)
+        statuses, elapsed = apply_at_once(clients, session_id)
     confirmed, waitlisted = _outcome(database_url, session_id)
     server_errors = sum(1 for s in statuses if s >= 500)
     overbooked = max(0, confirmed - seats)

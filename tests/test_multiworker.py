@@ -6,15 +6,12 @@ SQLite: a database file. The server listens on 127.0.0.1 only.
 """
 
 import os
-import subprocess
-import sys
-import threading
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from benchmarks.catalogue import ROOT, _free_port, _wait_until_up
-from benchmarks.enrolment import PASSWORD, TOKEN, Client, _outcome, _prepare
+from benchmarks.enrolment import _outcome, _prepare, apply_at_once, log_in_everyone
+from benchmarks.server import gunicorn
 from tests.conftest import USING_POSTGRES
 
 PEOPLE, SEATS, WORKERS = 200, 30, 4
@@ -41,67 +38,15 @@ def workers_database(tmp_path):
 
 def test_two_hundred_applications_through_four_workers(workers_database):
     session_id = _prepare(workers_database, PEOPLE, SEATS)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": workers_database,
-        "MAIL_WORKER": "off",
-        "LOGIN_RATE_LIMIT": "100000 per minute",
-        "SECRET_KEY": "multi-worker-test",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "training_app:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    statuses: list[int] = []
-    try:
-        _wait_until_up(port)
-        clients = []
-        for n in range(PEOPLE):
-            client = Client(port)
-            _status, page = client.request("GET", "/login")
-            client.request(
-                "POST",
-                "/login",
-                {
-                    "csrf_token": TOKEN.search(page).group(1),
-                    "email": f"bench{n}@example.org",
-                    "password": PASSWORD,
-                },
-            )
-            _status, page = client.request("GET", f"/catalogue/sessions/{session_id}")
-            clients.append((client, TOKEN.search(page).group(1)))
-        barrier = threading.Barrier(PEOPLE)
-        lock = threading.Lock()
-
-        def apply(client, token):
-            barrier.wait(timeout=60)
-            status, _text = client.request(
-                "POST", f"/sessions/{session_id}/apply", {"csrf_token": token}
-            )
-            with lock:
-                statuses.append(status)
-
-        threads = [threading.Thread(target=apply, args=pair) for pair in clients]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with gunicorn(
+        workers_database,
+        WORKERS,
+        MAIL_WORKER="off",
+        SECRET_KEY="multi-worker-test",
+        LOGIN_RATE_LIMIT="100000 per minute",
+    ) as port:
+        clients = log_in_everyone(port, session_id, PEOPLE)
+        statuses, _elapsed = apply_at_once(clients, session_id)
     assert len(statuses) == PEOPLE
     assert [s for s in statuses if s >= 500] == []
     assert set(statuses) == {302}  # every application answered with a redirect to the page

@@ -1,12 +1,12 @@
 """The outbox delivers to a real SMTP server on 127.0.0.1, and keeps what a refusing one rejects."""
 
-import socket
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from benchmarks.server import free_port
 from training_app.core.mail import deliver_pending, queue_mail
 from training_app.core.models import OutboxMessage
 from training_app.extensions import db
@@ -28,19 +28,13 @@ class Inbox:
         return "250 Message accepted"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(app):
     started = []
 
     def start(refuse: bool = False, port: int | None = None):
         inbox = Inbox(refuse)
-        controller = Controller(inbox, hostname="127.0.0.1", port=port or _free_port())
+        controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port())
         controller.start()
         started.append(controller)
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
@@ -89,7 +83,7 @@ def test_a_refusing_server_loses_nothing_and_delivery_retries(app, smtp_server):
 
 
 def test_a_server_that_is_down_keeps_the_message(app):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
     _queue(app)
     assert deliver_pending() == (0, 1)
     message = db.session.scalar(select(OutboxMessage))

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import DomainError
+from ..core.forms import show_refusal
 from ..core.permissions import guest_only, login_required, public
 from ..core.safety import safe_next_url
 from ..extensions import db, limiter
@@ -23,15 +24,6 @@ from .forms import (
 )
 
 bp = Blueprint("accounts", __name__)
-
-
-def _form_error(form, error: DomainError) -> None:
-    """Show a service's refusal next to its field, or as a flash when it has none."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "danger")
 
 
 def _login_limit() -> str:
@@ -86,8 +78,7 @@ def register():
                 consent_photos=form.consent_photos.data,
             )
         except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             login_user(user)
@@ -133,8 +124,7 @@ def reset_password(token):
         try:
             services.reset_password(token, form.password.data)
         except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             if current_user.is_authenticated:
@@ -169,8 +159,7 @@ def profile():
                 user.person, form.consent_newsletter.data, form.consent_photos.data
             )
         except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Your profile has been saved."), "success")
@@ -188,8 +177,7 @@ def change_password():
                 current_user, form.current_password.data, form.new_password.data
             )
         except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             # The session version changed: log in again in this browser only.

@@ -21,6 +21,7 @@ from ..catalog.forms import (
 from ..catalog.models import Category, Course, Meeting, Session, SessionStatus, Venue
 from ..catalog.views import page_arg
 from ..core.errors import DomainError
+from ..core.forms import show_refusal
 from ..core.permissions import admin_required
 from ..core.timeutil import local_today
 from ..extensions import db
@@ -29,16 +30,6 @@ bp = Blueprint("admin_catalog", __name__, url_prefix="/admin/catalogue")
 
 #: Database ids: larger numbers are not found rather than an error on PostgreSQL.
 ID = "int(max=2147483647)"
-
-
-def _refused(form, error: DomainError) -> None:
-    """Roll back and show a service's refusal next to its field, or as a flash."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if form is not None and error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "danger")
 
 
 def _render_form(form, title, back_url, submit, intro=None, status=200):
@@ -64,7 +55,7 @@ def list_categories():
         try:
             services.create_category(form.name.data, form.description.data, by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The category has been added."), "success")
@@ -87,7 +78,7 @@ def edit_category(category_id):
                 category, form.name.data, form.description.data, by=current_user
             )
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The category has been saved."), "success")
@@ -115,7 +106,7 @@ def create_venue():
         try:
             services.create_venue(form.details(), by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The venue has been added."), "success")
@@ -132,7 +123,7 @@ def edit_venue(venue_id):
         try:
             services.update_venue(venue, form.details(), by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The venue has been saved."), "success")
@@ -169,7 +160,7 @@ def create_course():
         try:
             course = services.create_course(form.details(), by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(
@@ -205,7 +196,7 @@ def edit_course(course_id):
         try:
             services.update_course(course, form.details(), by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The course has been saved."), "success")
@@ -271,7 +262,7 @@ def create_session(course_id):
         try:
             session = services.create_session(course, form.details(), by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(
@@ -324,7 +315,7 @@ def edit_session(session_id):
         try:
             services.update_session(session, form.details(), by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The session has been saved."), "success")
@@ -348,7 +339,7 @@ def set_trainers(session_id):
         try:
             services.set_trainers(session, people, by=current_user)
         except DomainError as error:
-            _refused(None, error)
+            show_refusal(None, error)
         else:
             db.session.commit()
             flash(_("The trainers have been saved."), "success")
@@ -367,7 +358,7 @@ def add_meeting(session_id):
         try:
             services.add_meeting(session, form.details(), by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The meeting has been added."), "success")
@@ -385,7 +376,7 @@ def edit_meeting(meeting_id):
         try:
             services.update_meeting(meeting, form.details(), by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The meeting has been saved."), "success")
@@ -407,7 +398,7 @@ def delete_meeting(meeting_id):
         try:
             services.delete_meeting(meeting, by=current_user)
         except DomainError as error:
-            _refused(None, error)
+            show_refusal(None, error)
         else:
             db.session.commit()
             flash(_("The meeting has been deleted."), "success")
@@ -420,7 +411,7 @@ def _status_action(session_id, action, done_message):
         try:
             action(session)
         except DomainError as error:
-            _refused(None, error)
+            show_refusal(None, error)
         else:
             db.session.commit()
             flash(done_message, "success")
@@ -457,7 +448,7 @@ def cancel_session(session_id):
         try:
             services.cancel_session(session, form.reason.data, by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The session has been cancelled."), "success")
@@ -485,7 +476,7 @@ def clone_session(session_id):
         try:
             copy = services.clone_session(session, form.starts_on.data, by=current_user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The copy has been made as a draft."), "success")

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..accounts import services as accounts
 from ..accounts.models import Role, RoleAssignment, User
 from ..core.errors import DomainError
+from ..core.forms import show_refusal
 from ..core.permissions import admin_required
 from ..extensions import db
 from ..municipalities.services import member_municipalities
@@ -53,12 +54,7 @@ def create_user():
                 by=current_user,
             )
         except DomainError as error:
-            db.session.rollback()
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "danger")
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The account has been created."), "success")
@@ -158,14 +154,6 @@ def _municipality_details(form):
     )
 
 
-def _field_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "danger")
-
-
 @bp.route("/municipalities")
 @admin_required
 def list_municipalities():
@@ -191,8 +179,7 @@ def create_municipality():
                 _municipality_details(form), current_user
             )
         except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The municipality has been added."), "success")
@@ -220,8 +207,7 @@ def edit_municipality(municipality_id):
                 municipality, _municipality_details(form), current_user
             )
         except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The municipality has been saved."), "success")
