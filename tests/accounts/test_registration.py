@@ -140,3 +140,11 @@ def test_names_in_mixed_case_are_kept_as_typed(client):
     client.post("/register", data=form_data(first_name="McKenzie", last_name="de Souza"))
     person = db.session.scalar(select(Person))
     assert (person.first_name, person.last_name) == ("McKenzie", "de Souza")
+
+
+def test_a_weak_password_is_reported_together_with_the_other_mistakes(client):
+    page = client.post(
+        "/register", data=form_data(tckn="12345678901", password="kisa1", password_confirm="kisa1")
+    ).get_data(as_text=True)
+    assert "Geçerli bir T.C. Kimlik No değil." in page
+    assert "Şifre en az 10 karakter olmalıdır." in page

@@ -99,6 +99,15 @@ class RegistrationForm(PersonFieldsMixin, FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+    def validate_password(self, field):
+        """Say at once when the password is weak, with the other mistakes of the form."""
+        from .services import password_problem
+
+        problem = password_problem(field.data or "", self.email.data or "")
+        if problem:
+            raise ValidationError(problem)
+
     privacy_acknowledged = BooleanField(
         _l("I have read the privacy notice."),
         validators=[
