@@ -130,6 +130,7 @@ def _init_extensions(app: Flask) -> None:
     from .core import models as _core_models  # noqa: F401
     from .enrollment import models as _enrollment_models  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
+    from .privacy import models as _privacy_models  # noqa: F401
 
     @login_manager.user_loader
     def load_user(token: str):

@@ -201,6 +201,8 @@ class Person(db.Model):
     search_key: Mapped[str] = mapped_column(String(250), index=True, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: Set when a deletion request was carried out: name, ID number and contacts are gone.
+    anonymised_at: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship(back_populates="person")
     municipality: Mapped[Municipality | None] = relationship()

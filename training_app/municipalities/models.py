@@ -1,9 +1,10 @@
 """Municipalities of the union and their units."""
 
 import enum
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..core.columns import str_enum
@@ -48,6 +49,11 @@ class Municipality(db.Model):
     units: Mapped[list["Unit"]] = relationship(
         back_populates="municipality", cascade="all, delete-orphan", order_by="Unit.sort_key"
     )
+    membership_periods: Mapped[list["MembershipPeriod"]] = relationship(
+        back_populates="municipality",
+        cascade="all, delete-orphan",
+        order_by="MembershipPeriod.joined_on",
+    )
 
     @validates("name")
     def _keep_keys(self, _key, value):
@@ -88,3 +94,31 @@ class Unit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Unit {self.name!r}>"
+
+
+class MembershipPeriod(db.Model):
+    """A span of union membership (from the assembly decision that admitted the municipality to
+    the one that ended it); a municipality may leave and join again."""
+
+    __tablename__ = "membership_periods"
+    __table_args__ = (
+        CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="period_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    joined_on: Mapped[date]
+    #: Last day of membership; empty while it lasts.
+    left_on: Mapped[date | None]
+    #: The decision behind it, e.g. "Birlik Meclisi 12.03.2024 / 7".
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    municipality: Mapped[Municipality] = relationship(back_populates="membership_periods")
+
+    def covers(self, day: date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
+
+    def __repr__(self) -> str:
+        return f"<MembershipPeriod {self.municipality_id} {self.joined_on}..{self.left_on}>"

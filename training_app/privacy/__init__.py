@@ -1,0 +1,1 @@
+"""Personal-data rights under KVKK: a copy of one's data, deletion requests and anonymisation."""
