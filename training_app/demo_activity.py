@@ -1,6 +1,7 @@
 """Demo registrations and attendance, so that a first look shows every flow with real data:
 applications waiting for the demo coordinators, a full session with a waiting list, confirmed
-places, and past sessions with attendance taken and closed.
+places, and past sessions with attendance taken and closed, most with their documents issued
+(one is left for the office to issue, so the step can be tried).
 
 Runs through the real services; idempotent (does nothing once registrations exist).
 """
@@ -13,6 +14,7 @@ from .accounts.models import Person, User
 from .attendance import services as attendance
 from .attendance.models import AttendanceStatus
 from .catalog.models import Session, SessionStatus
+from .certificates import services as certificates
 from .core.errors import DomainError
 from .core.models import OutboxMessage
 from .core.timeutil import local_today
@@ -110,6 +112,8 @@ def load_demo_activity(demo_domain: str) -> dict:
         attendance.close_session(
             session, scores if session.course.has_exam else {}, admin, today=today
         )
+        if session is not past[min(5, len(past) - 1)]:
+            certificates.issue_certificates(session, admin)
         added += len(registrations)
 
     # Upcoming sessions: some applications for each, one session full with a waiting list.

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from training_app.catalog.models import Category, Course, Session, SessionStatus
+from training_app.catalog.models import Category, Course, DocumentKind, Session, SessionStatus
 from training_app.core.timeutil import local_today
 from training_app.demo import load_demo_data
 from training_app.extensions import db
@@ -37,3 +37,27 @@ def test_demo_catalogue_has_past_running_and_upcoming_sessions_and_is_idempotent
     db.session.commit()
     assert second["courses_added"] == 0 and second["sessions_added"] == 0
     assert db.session.scalar(select(func.count(Course.id))) == first["courses_added"]
+
+
+def test_demo_participant_has_documents_and_one_closed_session_awaits_issuing(app):
+    from training_app.accounts.models import User
+    from training_app.certificates.models import Certificate
+    from training_app.enrollment.models import Registration
+
+    load_demo_data()
+    db.session.commit()
+    main = db.session.scalar(select(User).where(User.email.like("katilimci@%")))
+    held = db.session.scalars(
+        select(Certificate)
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .where(Registration.person_id == main.person.id)
+    ).all()
+    assert held and all(c.holder_name for c in held)
+    closed = db.session.scalars(
+        select(Session).where(Session.status == SessionStatus.COMPLETED, Session.seats_taken > 0)
+    ).all()
+    issued = set(db.session.scalars(select(Certificate.session_id)))
+    awaiting = [
+        s for s in closed if s.id not in issued and s.course.document_kind != DocumentKind.NONE
+    ]
+    assert awaiting
