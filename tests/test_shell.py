@@ -1,6 +1,6 @@
 """The UI shell: error pages, security headers, language, navigation by role."""
 
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 from training_app.accounts.models import Role
 from training_app.extensions import db
 
@@ -127,3 +127,40 @@ def test_development_defaults_are_announced_outside_tests(caplog):
         }
     )
     assert "Development settings" not in caplog.text
+
+
+def test_an_upload_over_the_size_limit_gets_a_turkish_413_page(app, client, make_user):
+    import io
+
+    from tests.test_access import _published_session
+
+    app.config["MAX_CONTENT_LENGTH"] = 2_000
+    session = _published_session(make_user)
+    admin = make_user(Role.ADMIN, email="office@example.org")
+    login(client, admin.email)
+    response = client.post(
+        f"/admin/sessions/{session.id}/roster/import",
+        data={"file": (io.BytesIO(b"a;b\n" * 5_000), "liste.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+    assert "Dosya çok büyük" in response.get_data(as_text=True)
+
+
+def test_session_cookies_are_secure_httponly_and_samesite_in_production(app, make_user):
+    from config import ProductionConfig
+
+    assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_SECURE
+    app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    user = make_user(Role.PARTICIPANT, email="cookie@example.org")
+    client = app.test_client()
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD, "remember": "y"},
+        base_url="https://localhost",
+    )
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    assert {c.split("=", 1)[0] for c in cookies} >= {"session", "remember_token"}
+    for cookie in cookies:
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
