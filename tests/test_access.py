@@ -117,6 +117,8 @@ EXPECTED = {
     "attendance.export_matrix": TRAINER_OR_ADMIN,
     "attendance.close_session": ADMIN_ONLY,
     "attendance.registration_attendance": row(302, 404, 200, 200, 200),
+    # The walk's session is not closed: the office is sent back to the attendance page.
+    "attendance.correct_score": ADMIN_ONLY_POST,
     # Documents: the walk's certificate belongs to `someone` of Selçuklu, whom the walk's
     # coordinator coordinates; the print job failed (retry puts it back in the queue).
     "certificates.session_documents": ADMIN_ONLY,

@@ -20,3 +20,18 @@ class MarkForm(FlaskForm):
 
 class ReasonOnlyForm(FlaskForm):
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
+
+
+class ScoreCorrectionForm(FlaskForm):
+    """A corrected exam score after closing; a comma is accepted as the decimal sign."""
+
+    score = StringField(_l("Corrected exam score"), validators=[InputRequired(), Length(max=10)])
+    reason = StringField(
+        _l("Reason for the correction"), validators=[InputRequired(), Length(max=500)]
+    )
+
+    def score_value(self) -> float | None:
+        try:
+            return float((self.score.data or "").strip().replace(",", "."))
+        except ValueError:
+            return None

@@ -437,6 +437,46 @@ def close_session(
     return completions
 
 
+def correct_exam_score(
+    registration: Registration, score: float, by: User, reason: str
+) -> tuple[Completion, DocumentKind]:
+    """Correct one exam score after closing (a typing mistake, a re-marked paper): the office
+    only, with a reason; completion and the document earned are recomputed and audited.
+
+    Returns the completion and the document earned before, so that the caller can say when a
+    document already issued no longer matches.
+    """
+    session = registration.session
+    if not by.has_role(Role.ADMIN):
+        raise NotAllowed(_("Only the training office can correct exam scores."))
+    if not is_closed(session):
+        raise DomainError(_("Scores are entered when the session is closed."))
+    if not session.course.has_exam:
+        raise DomainError(_("This course has no exam."))
+    if not 0 <= score <= 100:
+        raise DomainError(_("Enter a number between 0 and 100."), field="score")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Write the reason for the correction."), field="reason")
+    completion = completions_of(session).get(registration.id)
+    if completion is None:
+        raise DomainError(_("This person was not on the session's roster when it was closed."))
+    old_score, old_document = completion.exam_score, completion.document_kind
+    completion = _complete(registration, by, score=score, keep_score=False)
+    audit.record(
+        "attendance.score_corrected",
+        registration,
+        {
+            "exam_score": [old_score, score],
+            "document_kind": [old_document.value, completion.document_kind.value],
+            "reason": reason,
+        },
+        actor=by,
+    )
+    db.session.flush()
+    return completion, old_document
+
+
 def completions_of(session: Session) -> dict[int, Completion]:
     return {
         c.registration_id: c

@@ -19,12 +19,13 @@ from ..accounts.models import Role
 from ..catalog.models import Meeting, Session
 from ..core import audit
 from ..core.errors import DomainError
+from ..core.forms import show_refusal
 from ..core.permissions import can_manage_municipality, login_required, public, roles_required
 from ..core.timeutil import utcnow
 from ..enrollment.models import Registration
 from ..extensions import db
 from . import exports, pdf, services
-from .forms import MarkForm, ReasonOnlyForm
+from .forms import MarkForm, ReasonOnlyForm, ScoreCorrectionForm
 from .models import AttendanceStatus, MarkSource
 from .services import MarkInput
 
@@ -332,6 +333,53 @@ def close_session(session_id):
         errors=errors,
         values=request.form,
     ), (400 if errors else 200)
+
+
+@bp.route("/attendance/registrations/<int:registration_id>/score", methods=["GET", "POST"])
+@admin_only
+def correct_score(registration_id):
+    """Correct one exam score after the session was closed, with a reason."""
+    registration = db.get_or_404(Registration, registration_id)
+    session = registration.session
+    back = url_for("attendance.session_attendance", session_id=session.id)
+    completion = services.completions_of(session).get(registration.id)
+    if not services.is_closed(session) or not session.course.has_exam or completion is None:
+        flash(_("Exam scores can be corrected only for a closed session with an exam."), "warning")
+        return redirect(back)
+    form = ScoreCorrectionForm()
+    if form.validate_on_submit():
+        score = form.score_value()
+        if score is None:
+            form.score.errors.append(_("Enter a number between 0 and 100."))
+        else:
+            try:
+                completion, before = services.correct_exam_score(
+                    registration, score, current_user, form.reason.data
+                )
+            except DomainError as error:
+                show_refusal(form, error)
+            else:
+                db.session.commit()
+                flash(_("The exam score was corrected."), "success")
+                if completion.document_kind != before:
+                    flash(
+                        _(
+                            "The document earned changed from %(old)s to %(new)s: revoke or "
+                            "reissue the document on the session's documents page.",
+                            old=before.label,
+                            new=completion.document_kind.label,
+                        ),
+                        "warning",
+                    )
+                return redirect(back)
+    elif request.method == "GET" and completion.exam_score is not None:
+        form.score.data = f"{completion.exam_score:g}"
+    return render_template(
+        "attendance/correct_score.html",
+        registration=registration,
+        completion=completion,
+        form=form,
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/attendance/registrations/<int:registration_id>")
