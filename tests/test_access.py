@@ -52,6 +52,13 @@ EXPECTED = {
     "admin.edit_municipality": ADMIN_ONLY,
     "admin.add_unit": ADMIN_ONLY_POST,
     "admin.remove_unit": ADMIN_ONLY_POST,
+    # Membership periods: an empty form comes back with its errors; the walk then removes the
+    # period of `someone`'s municipality.
+    "admin.add_membership_period": row(302, 403, 403, 403, 400),
+    "admin.end_membership_period": row(302, 403, 403, 403, 400),
+    "admin.remove_membership_period": ADMIN_ONLY_POST,
+    "admin.list_audit_entries": ADMIN_ONLY,
+    "admin.export_audit_entries": ADMIN_ONLY,
     # Catalogue: public pages, the trainer's sessions, calendars.
     "catalog.list_sessions": ALL_200,
     "catalog.show_session": ALL_200,
@@ -186,6 +193,7 @@ def make_url_args(make_user) -> dict:
         "user_id": someone.id,
         "municipality_id": someone.person.municipality_id,
         "unit_id": someone.person.municipality.units[-1].id,
+        "period_id": someone.person.municipality.membership_periods[0].id,
         "assignment_id": someone.roles[0].id,
         "token": "not-a-valid-token",
         "code": "tr",

@@ -68,6 +68,16 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Reminders queued: {queued}")
 
+    @app.cli.command("refresh-memberships")
+    def refresh_memberships_command():
+        """Bring each municipality's membership in line with its periods (a period entered in
+        advance starts or ends on its day); run daily, like the reminders."""
+        from .municipalities.services import refresh_membership_flags
+
+        changed = refresh_membership_flags()
+        db.session.commit()
+        click.echo(f"Municipalities whose membership changed: {changed}")
+
     @app.cli.command("backup")
     @click.argument("target", type=click.Path(dir_okay=False, writable=True))
     def backup_command(target):

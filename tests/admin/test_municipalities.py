@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from tests.conftest import municipality
 from training_app.accounts.models import Person, Role
 from training_app.core.models import AuditEntry
+from training_app.core.timeutil import local_today
 from training_app.extensions import db
 from training_app.municipalities.models import Municipality
 
@@ -40,12 +43,21 @@ def test_duplicate_names_are_refused_the_turkish_way_and_input_is_kept(client, l
 def test_membership_can_end_and_units_are_managed(client, login_as, make_user):
     login_as(Role.ADMIN)
     meram = municipality("Meram")
-    client.post(
-        f"/admin/municipalities/{meram.id}",
-        data={"name": "Meram", "kind": "district", "province": "Konya", "is_active": "y"},
+    yesterday = local_today() - timedelta(days=1)
+    period = meram.membership_periods[0]
+    response = client.post(
+        f"/admin/membership-periods/{period.id}/end", data={"left_on": yesterday.isoformat()}
     )
+    assert response.status_code == 302
     db.session.refresh(meram)
     assert not meram.is_member
+    # With periods recorded, the form's tick no longer decides membership.
+    client.post(
+        f"/admin/municipalities/{meram.id}",
+        data={"name": "Meram", "kind": "district", "province": "Konya", "is_member": "y"},
+    )
+    db.session.refresh(meram)
+    assert not meram.is_member and not meram.is_active
     client.post(
         f"/admin/municipalities/{meram.id}/units", data={"name": "Kültür ve Sosyal İşler Müdürlüğü"}
     )

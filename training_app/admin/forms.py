@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..accounts.models import ROLE_LABELS
@@ -78,3 +86,90 @@ def fill_municipality_choices(form) -> None:
     from ..municipalities.models import MUNICIPALITY_KIND_LABELS
 
     form.kind.choices = [(kind.value, label) for kind, label in MUNICIPALITY_KIND_LABELS.items()]
+
+
+class LocalDateField(DateField):
+    """A date as the browser's date input sends it (or typed as 29.11.2026), with a Turkish
+    message when it is not a date."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a valid date, e.g. 29.11.2026.")) from error
+
+
+class MembershipPeriodForm(FlaskForm):
+    """A span of union membership, from the decision that admitted the municipality."""
+
+    joined_on = LocalDateField(_l("Joined on"), validators=[InputRequired()])
+    left_on = LocalDateField(
+        _l("Last day of membership"),
+        validators=[Optional()],
+        description=_l("Leave empty while the membership lasts."),
+    )
+    note = StringField(
+        _l("Note"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("The decision, e.g. Birlik Meclisi 12.03.2024 / 7."),
+    )
+
+
+class EndMembershipForm(FlaskForm):
+    left_on = LocalDateField(_l("Last day of membership"), validators=[InputRequired()])
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters: a GET form, so without a CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    actor = StringField(
+        _l("Done by"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Part of a name or e-mail address."),
+    )
+    subject = StringField(
+        _l("About the person"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Their account, personal details, registrations and documents."),
+    )
+    object_type = SelectField(_l("Record type"), validators=[Optional()], validate_choice=False)
+    object_id = StringField(_l("Record number"), validators=[Optional(), Length(max=10)])
+    action = SelectField(_l("Action"), validators=[Optional()], validate_choice=False)
+    date_from = LocalDateField(_l("From"), validators=[Optional()])
+    date_to = LocalDateField(_l("To"), validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        raw_id = (self.object_id.data or "").strip()
+        if raw_id and not (raw_id.isascii() and raw_id.isdigit() and 0 < int(raw_id) < 2**31):
+            self.object_id.errors.append(_l("Enter the record's number (digits only)."))
+            ok = False
+        start, end = self.date_from.data, self.date_to.data
+        if start and end and end < start:
+            self.date_to.errors.append(_l("The end date must not be before the start date."))
+            ok = False
+        return ok
+
+    def filters(self):
+        """The filters of the valid fields (an invalid field does not filter)."""
+        from .audit_log import AuditFilters
+
+        def valid(f):
+            return f.data if not f.errors else None
+
+        raw_id = (self.object_id.data or "").strip() if not self.object_id.errors else ""
+        return AuditFilters(
+            actor=(valid(self.actor) or "").strip(),
+            subject=(valid(self.subject) or "").strip(),
+            object_type=valid(self.object_type) or "",
+            object_id=int(raw_id) if raw_id else None,
+            action=valid(self.action) or "",
+            date_from=valid(self.date_from),
+            date_to=valid(self.date_to),
+        )

@@ -1,19 +1,25 @@
 """User administration: create staff accounts, assign roles, deactivate."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts import services as accounts
 from ..accounts.models import Role, RoleAssignment, User
+from ..core import audit
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
 from ..core.permissions import admin_required
+from ..core.timeutil import local_today
 from ..extensions import db
 from ..municipalities.services import member_municipalities
+from . import audit_log
 from .forms import (
     ActionForm,
     AddRoleForm,
+    AuditFilterForm,
+    EndMembershipForm,
+    MembershipPeriodForm,
     MunicipalityForm,
     StaffUserForm,
     UnitForm,
@@ -23,6 +29,9 @@ from .forms import (
 from .services import users_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: Ids in URLs stop at PostgreSQL's integer range (a larger one is a 404, not an error).
+ID = "int(max=2147483647)"
 
 
 @bp.route("/users")
@@ -158,9 +167,15 @@ def _municipality_details(form):
 @admin_required
 def list_municipalities():
     """Every municipality in Turkish alphabetical order, members and former members."""
-    from ..municipalities.services import all_municipalities
+    from ..municipalities.services import all_municipalities, membership_status
 
-    return render_template("admin/municipalities.html", municipalities=all_municipalities())
+    municipalities = all_municipalities()
+    today = local_today()
+    return render_template(
+        "admin/municipalities.html",
+        municipalities=municipalities,
+        membership={m.id: membership_status(m, today) for m in municipalities},
+    )
 
 
 @bp.route("/municipalities/new", methods=["GET", "POST"])
@@ -192,7 +207,7 @@ def create_municipality():
 @bp.route("/municipalities/<int:municipality_id>", methods=["GET", "POST"])
 @admin_required
 def edit_municipality(municipality_id):
-    """A municipality's details (membership, activity) and its units."""
+    """A municipality's details (membership, activity), membership periods and units."""
     from ..municipalities import services as municipalities
     from ..municipalities.models import Municipality
 
@@ -212,13 +227,103 @@ def edit_municipality(municipality_id):
             db.session.commit()
             flash(_("The municipality has been saved."), "success")
             return redirect(url_for("admin.edit_municipality", municipality_id=municipality.id))
-    return render_template(
-        "admin/municipality.html",
-        form=form,
-        municipality=municipality,
-        unit_form=UnitForm(),
-        action_form=ActionForm(),
+        municipality = db.get_or_404(Municipality, municipality_id)  # reloaded after rollback
+    return _municipality_page(municipality, form=form)
+
+
+def _municipality_page(
+    municipality,
+    form=None,
+    period_form=None,
+    end_form=None,
+    end_period_id=None,
+    status=200,
+):
+    """The municipality's page; a refused form comes back with its input and the reason."""
+    from ..municipalities.services import membership_status
+
+    if form is None:
+        form = MunicipalityForm(obj=municipality)
+        form.kind.data = municipality.kind.value
+        fill_municipality_choices(form)
+    return (
+        render_template(
+            "admin/municipality.html",
+            form=form,
+            municipality=municipality,
+            membership=membership_status(municipality),
+            periods=sorted(municipality.membership_periods, key=lambda p: p.joined_on),
+            period_form=period_form or MembershipPeriodForm(formdata=None),
+            end_form=end_form,
+            end_period_id=end_period_id,
+            unit_form=UnitForm(),
+            action_form=ActionForm(),
+        ),
+        status,
     )
+
+
+@bp.route(f"/municipalities/<{ID}:municipality_id>/membership", methods=["POST"])
+@admin_required
+def add_membership_period(municipality_id):
+    """Record a membership period; the municipality's membership follows its periods."""
+    from ..municipalities import services as municipalities
+    from ..municipalities.models import Municipality
+
+    municipality = db.get_or_404(Municipality, municipality_id)
+    form = MembershipPeriodForm()
+    if form.validate_on_submit():
+        try:
+            municipalities.add_membership_period(
+                municipality, form.joined_on.data, form.left_on.data, form.note.data, current_user
+            )
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("The membership period has been added."), "success")
+            return redirect(url_for("admin.edit_municipality", municipality_id=municipality.id))
+    municipality = db.get_or_404(Municipality, municipality_id)
+    return _municipality_page(municipality, period_form=form, status=400)
+
+
+@bp.route(f"/membership-periods/<{ID}:period_id>/end", methods=["POST"])
+@admin_required
+def end_membership_period(period_id):
+    """Give an open membership period its last day."""
+    from ..municipalities import services as municipalities
+    from ..municipalities.models import MembershipPeriod, Municipality
+
+    period = db.get_or_404(MembershipPeriod, period_id)
+    municipality_id = period.municipality_id
+    form = EndMembershipForm()
+    if form.validate_on_submit():
+        try:
+            municipalities.end_membership_period(period, form.left_on.data, current_user)
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("The membership period has been ended."), "success")
+            return redirect(url_for("admin.edit_municipality", municipality_id=municipality_id))
+    municipality = db.get_or_404(Municipality, municipality_id)
+    return _municipality_page(municipality, end_form=form, end_period_id=period_id, status=400)
+
+
+@bp.route(f"/membership-periods/<{ID}:period_id>/remove", methods=["POST"])
+@admin_required
+def remove_membership_period(period_id):
+    """Remove a wrongly entered membership period."""
+    from ..municipalities import services as municipalities
+    from ..municipalities.models import MembershipPeriod
+
+    period = db.get_or_404(MembershipPeriod, period_id)
+    municipality_id = period.municipality_id
+    if ActionForm().validate_on_submit():
+        municipalities.remove_membership_period(period, current_user)
+        db.session.commit()
+        flash(_("The membership period has been removed."), "success")
+    return redirect(url_for("admin.edit_municipality", municipality_id=municipality_id))
 
 
 @bp.route("/municipalities/<int:municipality_id>/units", methods=["POST"])
@@ -256,3 +361,43 @@ def remove_unit(unit_id):
         db.session.commit()
         flash(_("The unit has been removed."), "success")
     return redirect(url_for("admin.edit_municipality", municipality_id=municipality_id))
+
+
+# --- the audit log ---------------------------------------------------------------------------
+
+
+def _audit_filter_form() -> AuditFilterForm:
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", _("All actions"))] + audit_log.action_choices()
+    form.object_type.choices = [("", _("All record types"))] + audit_log.object_type_choices()
+    form.validate()
+    return form
+
+
+@bp.route("/audit")
+@admin_required
+def list_audit_entries():
+    """Who did what to which record, newest first, filtered; 50 entries a page."""
+    form = _audit_filter_form()
+    filters = form.filters()
+    page = audit_log.audit_page(filters, page=request.args.get("page", 1, type=int))
+    return render_template(
+        "admin/audit.html", form=form, page=page, query_args=filters.query_args()
+    )
+
+
+@bp.route("/audit.csv")
+@admin_required
+def export_audit_entries():
+    """The filtered entries as CSV; the export itself is an entry (it reads personal data)."""
+    form = _audit_filter_form()
+    filters = form.filters()
+    text, count = audit_log.export_csv(filters)
+    facts = {"filters": audit_log.without_id_numbers(filters.query_args()), "rows": count}
+    audit.record("audit.export", None, facts)
+    db.session.commit()
+    return Response(
+        text,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="denetim-kaydi.csv"'},
+    )

@@ -32,4 +32,5 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("admin_catalog.list_courses", _("Courses")))
         items.append(NavItem("certificates.print_jobs", _("Documents")))
         items.append(NavItem("admin.list_users", _("Users")))
+        items.append(NavItem("admin.list_audit_entries", _("Audit log")))
     return items
