@@ -152,6 +152,19 @@ EXPECTED = {
     "reports.export_table": COORDINATOR_OR_ADMIN,
     "reports.municipality_record": COORDINATOR_OR_ADMIN,
     "reports.export_municipality_record": row(302, 403, 200, 403, 302),
+    # Personal data: every walk user has a person record; the walk's deletion request belongs to
+    # `someone` (nobody else may withdraw it); empty decision forms come back with their errors.
+    "privacy.my_data": LOGGED_IN,
+    "privacy.download_archive": row(302, 200, 200, 200, 200),
+    "privacy.request_deletion": row(302, 400, 400, 400, 400),
+    "privacy.withdraw_request": row(302, 404, 404, 404, 404),
+    "privacy.admin_requests": ADMIN_ONLY,
+    "privacy.admin_request": ADMIN_ONLY,
+    "privacy.carry_out": row(302, 403, 403, 403, 400),
+    "privacy.reject": row(302, 403, 403, 403, 400),
+    "privacy.admin_notices": ADMIN_ONLY,
+    "privacy.new_notice": ADMIN_ONLY,
+    "privacy.show_notice": ADMIN_ONLY,
 }
 
 #: Endpoints not walked here, with the reason.
@@ -168,6 +181,7 @@ def make_url_args(make_user) -> dict:
 
     The coordinator of the walk coordinates Selçuklu, the municipality of `someone`.
     """
+    from training_app.accounts.services import current_privacy_notice
     from training_app.core.tckn import vault
     from training_app.enrollment.models import PendingImport, Registration, RegistrationStatus
     from training_app.extensions import db
@@ -189,6 +203,7 @@ def make_url_args(make_user) -> dict:
     db.session.add_all([registration, pending])
     db.session.commit()
     certificate, signatory, job = _documents(session, registration)
+    deletion_request = _deletion_request(someone)
     return {
         "user_id": someone.id,
         "municipality_id": someone.person.municipality_id,
@@ -210,7 +225,19 @@ def make_url_args(make_user) -> dict:
         "verification_code": certificate.verification_code,
         "signatory_id": signatory.id,
         "job_id": job.id,
+        "request_id": deletion_request.id,
+        "notice_id": current_privacy_notice().id,
     }
+
+
+def _deletion_request(someone):
+    """An open deletion request of `someone`."""
+    from training_app.extensions import db
+    from training_app.privacy.services import request_deletion
+
+    request = request_deletion(someone.person, None)
+    db.session.commit()
+    return request
 
 
 def _documents(session, registration):

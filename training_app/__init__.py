@@ -163,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     from .enrollment.views import bp as enrollment_bp
     from .enrollment.views import enrolment_panel
     from .municipalities.views import bp as municipalities_bp
+    from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
 
     # Public blueprints first: the access test walks rules in this order.
@@ -178,6 +179,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         admin_catalog_bp,
         reports_bp,
+        privacy_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()

@@ -108,7 +108,11 @@ _CERTIFICATE_PROPERTIES = {
         "type": "string",
         "description": "As printed: Katılım Belgesi, Başarı Belgesi.",
     },
-    "holder_name": {"type": "string"},
+    "holder_name": {
+        "type": "string",
+        "nullable": True,
+        "description": "null when the holder's name was removed at their request (KVKK).",
+    },
     "course_title": {"type": "string"},
     "starts_on": {"type": "string", "format": "date"},
     "ends_on": {"type": "string", "format": "date"},

@@ -182,7 +182,8 @@ def certificate_json(certificate) -> dict:
         "valid": certificate.is_valid,
         "document": certificate.kind.value,
         "document_title": certificate.document_title,
-        "holder_name": certificate.holder_name,
+        # Empty once the holder had their personal data deleted (KVKK): then null, never a name.
+        "holder_name": certificate.holder_name or None,
         "course_title": certificate.course_title,
         "starts_on": certificate.starts_on.isoformat(),
         "ends_on": certificate.ends_on.isoformat(),

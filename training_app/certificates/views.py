@@ -360,7 +360,11 @@ def verify(verification_code):
             code=verification_code[:40],
         ), 404
     return render_template(
-        "certificates/verify.html", certificate=certificate, CertificateStatus=CertificateStatus
+        "certificates/verify.html",
+        certificate=certificate,
+        CertificateStatus=CertificateStatus,
+        # A holder who had their data deleted: the document stays verifiable without the name.
+        holder_name_removed=not certificate.holder_name,
     )
 
 

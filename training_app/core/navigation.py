@@ -19,6 +19,7 @@ def navigation_for(user) -> list[NavItem]:
         return items
     if user.person is not None and user.has_role(Role.PARTICIPANT, Role.COORDINATOR):
         items.append(NavItem("enrollment.my_trainings", _("My trainings")))
+        items.append(NavItem("privacy.my_data", _("My personal data")))
     if user.has_role(Role.COORDINATOR, Role.ADMIN):
         items.append(NavItem("enrollment.coordinator_inbox", _("Approvals")))
     if user.has_role(Role.COORDINATOR) and not user.has_role(Role.ADMIN):
@@ -33,4 +34,5 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("certificates.print_jobs", _("Documents")))
         items.append(NavItem("admin.list_users", _("Users")))
         items.append(NavItem("admin.list_audit_entries", _("Audit log")))
+        items.append(NavItem("privacy.admin_requests", _("Data requests")))
     return items
