@@ -152,6 +152,8 @@ EXPECTED = {
     "reports.export_table": COORDINATOR_OR_ADMIN,
     "reports.municipality_record": COORDINATOR_OR_ADMIN,
     "reports.export_municipality_record": row(302, 403, 200, 403, 302),
+    # Without a year: back to the dashboard with a message (tests/reports/test_yearly.py).
+    "reports.yearly_report": row(302, 403, 302, 403, 302),
     # Personal data: every walk user has a person record; the walk's deletion request belongs to
     # `someone` (nobody else may withdraw it); empty decision forms come back with their errors.
     "privacy.my_data": LOGGED_IN,

@@ -5,11 +5,17 @@ only shapes and text: pygal's <script> (its config for the optional JavaScript),
 its tooltip layer (hidden with a style attribute, useful only with that JavaScript) are removed,
 and the look comes from static/css/charts.css through the classes pygal sets. Each chart is an
 image with a <title> (role="img", aria-labelledby) and is followed on the page by its table.
+
+In a PDF the same SVG goes inline, but WeasyPrint draws an inline SVG on its own: the page's
+stylesheets do not reach inside it. So PDF charts carry their look in an SVG <style> element
+(PDF_STYLE), which WeasyPrint applies; no CSP applies to a PDF.
 """
 
+import math
 import sys
 
 import pygal
+from flask_babel import gettext as _
 from markupsafe import Markup
 from pygal import etree as pygal_etree
 
@@ -22,6 +28,30 @@ sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, pygal.PluginIm
 
 #: Bars per chart before the chart grows taller (horizontal charts of 39 municipalities).
 _ROW_HEIGHT = 26
+
+#: The rules of static/css/charts.css that draw a chart, for the <style> of a chart in a PDF.
+#: Unlike that file, nothing sizes the root element: WeasyPrint would apply it inside the SVG
+#: and the chart would vanish. Neither "<" nor "&" may appear here (the SVG is inline HTML).
+PDF_STYLE = """
+.background { fill: #fff; }
+text { fill: #212529; font-family: "DejaVu Sans"; font-size: 12px; }
+.title { font-size: 16px; font-weight: bold; text-anchor: middle; }
+.axis .line { stroke: #212529; fill: none; }
+.axis .guide.line { stroke: #ced4da; stroke-dasharray: 4, 4; fill: none; }
+.axis .major.line { stroke: #6c757d; fill: none; }
+.axis.x text { text-anchor: middle; }
+.axis.x text[transform] { text-anchor: start; }
+.axis.y text { text-anchor: end; }
+.horizontal .axis.x text { text-anchor: middle; }
+.horizontal .axis.y text { text-anchor: end; }
+.legends .legend text { font-size: 13px; }
+.reactive { fill-opacity: .85; stroke-width: 1; }
+.no_data { font-size: 24px; text-anchor: middle; }
+.color-0 { fill: #1f5f99; stroke: #1f5f99; }
+.color-1 { fill: #b5462f; stroke: #b5462f; }
+.color-2 { fill: #2e7d4f; stroke: #2e7d4f; }
+.color-3 { fill: #7a4fa0; stroke: #7a4fa0; }
+"""
 
 
 def _local(tag) -> str:
@@ -47,10 +77,15 @@ def _strip(root) -> None:
             element.attrib.pop("id", None)
 
 
-def render(chart, title: str) -> Markup:
-    """The chart as an inline, accessible SVG element (no script, no style)."""
+def render(chart, title: str, pdf: bool = False) -> Markup:
+    """The chart as an inline, accessible SVG element (no script, no style; for a PDF, with
+    its own <style>)."""
     root = chart.render_tree()
     _strip(root)
+    if pdf:
+        style = pygal_etree.etree.Element("style")
+        style.text = PDF_STYLE
+        root.insert(0, style)
     chart_id = root.get("id") or "chart"
     root.set("role", "img")
     root.set("aria-labelledby", f"{chart_id}-title")
@@ -88,6 +123,7 @@ def bar_chart(
     series: list[tuple[str, list[float]]],
     horizontal: bool = False,
     digits: int = 0,
+    pdf: bool = False,
 ) -> Markup:
     """A bar chart of one or more series over `labels` (horizontal for long lists of names)."""
 
@@ -96,6 +132,12 @@ def bar_chart(
         return format_number(value, 0 if float(value).is_integer() else digits)
 
     options = {"value_formatter": formatter}
+    values = [v for _name, vs in series for v in vs if v is not None]
+    if digits == 0 and values and all(float(v).is_integer() for v in values):
+        # Whole counts: whole steps only, or small counts get axes such as 0 0 1 1 2 2.
+        top = max(1, int(max(values)))
+        step = max(1, math.ceil(top / 8))
+        options["y_labels"] = list(range(0, top + step, step))
     if len(series) > 1:
         options.update(show_legend=True, legend_at_bottom=True)
     if horizontal:
@@ -110,4 +152,50 @@ def bar_chart(
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)
-    return render(chart, title)
+    return render(chart, title, pdf=pdf)
+
+
+def dashboard_charts(dashboard, pdf: bool = False) -> dict[str, Markup]:
+    """One chart per breakdown of a services.Dashboard (the page and the yearly report draw
+    the same ones); the tables that follow them carry the same figures."""
+    out = {}
+
+    def labels(lines):
+        return [line.label for line in lines]
+
+    if dashboard.by_month and dashboard.summary.sessions:
+        out["month"] = bar_chart(
+            _("Participants and no-shows by month"),
+            labels(dashboard.by_month),
+            [
+                (_("Participants"), [f.participants for f in dashboard.by_month]),
+                (_("No-shows"), [f.no_shows for f in dashboard.by_month]),
+            ],
+            pdf=pdf,
+        )
+    if dashboard.by_municipality:
+        out["municipality"] = bar_chart(
+            _("Participants by municipality"),
+            labels(dashboard.by_municipality),
+            [(_("Participants"), [f.participants for f in dashboard.by_municipality])],
+            horizontal=True,
+            pdf=pdf,
+        )
+    if dashboard.by_position:
+        out["position"] = bar_chart(
+            _("Participants by position"),
+            labels(dashboard.by_position),
+            [(_("Participants"), [f.participants for f in dashboard.by_position])],
+            horizontal=True,
+            pdf=pdf,
+        )
+    if dashboard.by_category:
+        out["category"] = bar_chart(
+            _("Participant-hours by category"),
+            labels(dashboard.by_category),
+            [(_("Participant-hours"), [f.participant_hours for f in dashboard.by_category])],
+            horizontal=True,
+            digits=1,
+            pdf=pdf,
+        )
+    return out

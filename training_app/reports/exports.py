@@ -42,7 +42,7 @@ def _table_titles() -> dict[str, tuple[str, str]]:
     }
 
 
-def _measure_columns() -> list[tuple[str, str]]:
+def measure_columns() -> list[tuple[str, str]]:
     return [
         (_("Sessions held"), INTEGER),
         (_("Participants"), INTEGER),
@@ -53,7 +53,7 @@ def _measure_columns() -> list[tuple[str, str]]:
     ]
 
 
-def _measures(f: services.Figures) -> list:
+def measures(f: services.Figures) -> list:
     return [
         f.sessions,
         f.participants,
@@ -80,8 +80,8 @@ def dashboard_table(dashboard: services.Dashboard, name: str) -> Table:
         ]
         # The summary is a list of (figure, value) whose kind varies by line.
         return Table(title, [(first, TEXT), (_("Value"), "mixed")], rows, title)
-    rows = [[f.label, *_measures(f)] for f in dashboard.table(name)]
-    return Table(title, [(first, TEXT), *_measure_columns()], rows, title)
+    rows = [[f.label, *measures(f)] for f in dashboard.table(name)]
+    return Table(title, [(first, TEXT), *measure_columns()], rows, title)
 
 
 def _csv_value(value, kind: str) -> str:

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
 from .services import MAX_PERIOD_DAYS, Period
@@ -88,3 +88,48 @@ class PeriodForm(FlaskForm):
         if self.municipality_id is not None:
             args["municipality"] = str(self.municipality_id)
         return args
+
+
+def report_years(today: date) -> list[int]:
+    """The years a yearly report may cover, newest first (the current one is reported so far)."""
+    return list(range(today.year, FIRST_YEAR - 1, -1))
+
+
+class YearlyReportForm(FlaskForm):
+    """The year of the yearly report and, where one may choose, a municipality. The year comes
+    from a list, but a typed or edited address must end in a clear message, not an error."""
+
+    class Meta:
+        csrf = False
+
+    year = StringField(_l("Year of the report"))
+    municipality = StringField(_l("Municipality"))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        first, last = self.years[-1], self.years[0]
+        year = (self.year.data or "").strip()
+        if not year:
+            self.year.errors.append(_l("Choose the year of the report."))
+            ok = False
+        elif not (year.isascii() and year.isdigit() and first <= int(year) <= last):
+            self.year.errors.append(
+                _l("Choose a year between %(first)s and %(last)s.", first=first, last=last)
+            )
+            ok = False
+        muni = self.municipality.data
+        if muni and not (muni.isascii() and muni.isdigit()):
+            self.municipality.errors.append(_l("Choose a municipality from the list."))
+            ok = False
+        return ok
+
+    def set_today(self, today: date) -> None:
+        self.years = report_years(today)
+
+    @property
+    def report_year(self) -> int:
+        return int(self.year.data)
+
+    @property
+    def municipality_id(self) -> int | None:
+        return int(self.municipality.data) if self.municipality.data and not self.errors else None

@@ -9,8 +9,8 @@ from ..core.permissions import require_municipality, roles_required
 from ..core.timeutil import local_today
 from ..extensions import db
 from ..municipalities.models import Municipality
-from . import charts, exports, services
-from .forms import PeriodForm
+from . import charts, exports, services, yearly
+from .forms import FIRST_YEAR, PeriodForm, YearlyReportForm, report_years
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -41,47 +41,6 @@ def _dashboard_filters():
     return form, period, services.scope_for(current_user, municipality_id), many
 
 
-def _charts(dashboard: services.Dashboard) -> dict:
-    """One chart per breakdown; the tables that follow them carry the same figures."""
-    out = {}
-
-    def labels(lines):
-        return [line.label for line in lines]
-
-    if dashboard.by_month and dashboard.summary.sessions:
-        out["month"] = charts.bar_chart(
-            _("Participants and no-shows by month"),
-            labels(dashboard.by_month),
-            [
-                (_("Participants"), [f.participants for f in dashboard.by_month]),
-                (_("No-shows"), [f.no_shows for f in dashboard.by_month]),
-            ],
-        )
-    if dashboard.by_municipality:
-        out["municipality"] = charts.bar_chart(
-            _("Participants by municipality"),
-            labels(dashboard.by_municipality),
-            [(_("Participants"), [f.participants for f in dashboard.by_municipality])],
-            horizontal=True,
-        )
-    if dashboard.by_position:
-        out["position"] = charts.bar_chart(
-            _("Participants by position"),
-            labels(dashboard.by_position),
-            [(_("Participants"), [f.participants for f in dashboard.by_position])],
-            horizontal=True,
-        )
-    if dashboard.by_category:
-        out["category"] = charts.bar_chart(
-            _("Participant-hours by category"),
-            labels(dashboard.by_category),
-            [(_("Participant-hours"), [f.participant_hours for f in dashboard.by_category])],
-            horizontal=True,
-            digits=1,
-        )
-    return out
-
-
 @bp.route("/")
 @coordinator_or_admin
 def dashboard():
@@ -89,15 +48,38 @@ def dashboard():
     form, period, scope, show_municipality = _dashboard_filters()
     data = services.dashboard(period, scope)
     tables = {name: exports.dashboard_table(data, name) for name in services.TABLES}
+    today = local_today()
     return render_template(
         "reports/dashboard.html",
         form=form,
         show_municipality=show_municipality,
         data=data,
         tables=tables,
-        charts=_charts(data),
+        charts=charts.dashboard_charts(data),
         export_args=form.query_args(),
+        report_years=report_years(today),
+        # The dashboard's year; for dates, the year they end in (within the list).
+        report_year=min(max(period.end.year, FIRST_YEAR), today.year),
+        report_municipality=form.municipality_id,
     )
+
+
+@bp.route("/yearly-report.pdf")
+@coordinator_or_admin
+def yearly_report():
+    """The training section of the yearly activity report as a PDF: the union's figures for
+    an admin (or one municipality's), a coordinator's own municipalities' otherwise."""
+    form = YearlyReportForm(request.args)
+    form.set_today(local_today())
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "warning")
+        return redirect(url_for("reports.dashboard"))
+    if form.municipality_id is not None:
+        require_municipality(current_user, form.municipality_id)
+    scope = services.scope_for(current_user, form.municipality_id)
+    return yearly.pdf_response(form.report_year, scope)
 
 
 @bp.route("/export/<any(summary, municipality, position, category, month, all):table>.<fmt>")
