@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := training_app
 
-.PHONY: run test bench lint format translations serve backup clean
+.PHONY: run test bench lint format translations serve worker backup clean
 
 $(VENV)/.installed-base: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ translations: $(VENV)/.installed-base
 serve: $(VENV)/.installed-base
 	$(BIN)/flask db upgrade
 	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} 'training_app:create_app()'
+
+## Background jobs (bulk prints, mail) from Redis: set REDIS_URL for this and for `serve`.
+worker: $(VENV)/.installed-base
+	$(BIN)/flask worker
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3

@@ -43,10 +43,15 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "egitim@kbb.local")
-    #: "thread": the web process delivers the outbox itself; "off": run `flask deliver-mail`.
-    MAIL_WORKER = os.environ.get("MAIL_WORKER", "thread")
-
+    #: Redis for background work (and rate limits): with it, bulk prints and mail delivery go
+    #: through RQ queues run by `flask worker` processes; without it, threads of the web process.
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    #: "rq" (the default with REDIS_URL): `flask worker` delivers the outbox; "thread" (the default
+    #: without): the web process does; "off": run `flask deliver-mail --loop` yourself.
+    MAIL_WORKER = os.environ.get("MAIL_WORKER", "rq" if REDIS_URL else "thread")
+    #: Seconds between the sweeps of a `flask worker`: due mail retries, print jobs whose wake-up
+    #: was lost, jobs abandoned by a dead worker, old results.
+    JOB_SWEEP_INTERVAL = float(os.environ.get("JOB_SWEEP_INTERVAL", "30"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
@@ -54,9 +59,16 @@ class Config:
     #: Public verification of documents (page and form), per client address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
     VERIFY_API_RATE_LIMIT = os.environ.get("VERIFY_API_RATE_LIMIT", "120 per minute")
-    #: "thread": the web process runs bulk print jobs itself; "off": run
-    #: `flask certificates work --loop` (one or more processes) instead.
-    PRINT_WORKER = os.environ.get("PRINT_WORKER", "thread")
+    #: "rq" (the default with REDIS_URL): `flask worker` processes run bulk print jobs; "thread"
+    #: (the default without): the web process does; "off": run `flask certificates work --loop`.
+    PRINT_WORKER = os.environ.get("PRINT_WORKER", "rq" if REDIS_URL else "thread")
+    #: A running print job with no progress for this many seconds has lost its worker: it is
+    #: shown as interrupted and can be retried.
+    PRINT_JOB_ABANDONED_AFTER = int(os.environ.get("PRINT_JOB_ABANDONED_AFTER", "600"))
+    #: Longest a bulk print may run in a `flask worker` before RQ stops it (seconds).
+    PRINT_JOB_TIMEOUT = int(os.environ.get("PRINT_JOB_TIMEOUT", str(6 * 3600)))
+    #: Documents rendered per chunk of a bulk print (0: about 50, see certificates/jobs.py).
+    PRINT_CHUNK_SIZE = int(os.environ.get("PRINT_CHUNK_SIZE", "0"))
     #: Where merged bulk-print PDFs are kept until downloaded (shared by every web worker).
     PRINT_JOB_DIR = os.environ.get("PRINT_JOB_DIR", str(INSTANCE_DIR / "print_jobs"))
     #: Optional logo printed on documents, a path under static/ (e.g. "img/logo.png").
@@ -94,6 +106,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
+    #: Tests that use Redis set it themselves (a database number of their own).
+    REDIS_URL = ""
     MAIL_SERVER = ""
     MAIL_WORKER = "off"
     PRINT_WORKER = "off"

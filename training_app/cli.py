@@ -1,8 +1,10 @@
-"""Command-line tasks: flask --app training_app seed | demo | create-admin | deliver-mail."""
+"""Command-line tasks: flask --app training_app seed | demo | create-admin | deliver-mail, and
+`worker`, which runs the background jobs queued in Redis."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
+from .core.jobs import QUEUES
 from .extensions import db
 
 
@@ -114,3 +116,34 @@ def register_cli(app: Flask) -> None:
             if not loop:
                 break
             time.sleep(interval)
+
+    @app.cli.command("worker")
+    @click.option(
+        "--queues",
+        default=",".join(QUEUES),
+        show_default=True,
+        help="Comma-separated queues, in order of priority.",
+    )
+    @click.option("--burst", is_flag=True, help="Stop when the queues are empty (tests, cron).")
+    def worker_command(queues, burst):
+        """Run background jobs (bulk prints, mail delivery) from Redis; needs REDIS_URL.
+
+        Start as many as you like. Each also sweeps every JOB_SWEEP_INTERVAL seconds: mail due
+        for a retry, print jobs whose queue entry was lost, jobs whose worker died.
+        """
+        from .certificates.jobs import sweep_print_jobs
+        from .core.jobs import run_worker
+        from .core.mail import sweep_outbox
+
+        if not current_app.config.get("REDIS_URL"):
+            raise click.ClickException(
+                "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0); without it the web process "
+                "runs background jobs itself."
+            )
+        names = [name.strip() for name in queues.split(",") if name.strip()]
+        sweeps = []
+        if "mail" in names:
+            sweeps.append(sweep_outbox)
+        if "print" in names:
+            sweeps.append(sweep_print_jobs)
+        run_worker(current_app._get_current_object(), names, sweeps, burst=burst)

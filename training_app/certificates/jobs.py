@@ -1,10 +1,12 @@
 """Bulk printing in the background: claim a queued PrintJob, render its documents in chunks of
 about 50 pages (memory stays flat whatever the count), merge the chunks with pypdf.
 
-Progress lives in the job's row, so any web worker can show it. By default a daemon thread of
-the web process runs the queue (PRINT_WORKER=thread); `flask certificates work --loop` runs it
-in a separate process instead. Claiming is one compare-and-set UPDATE, so several workers never
-take the same job.
+Progress lives in the job's row, so any web worker can show it. With REDIS_URL the job's id goes
+on the RQ "print" queue and `flask worker` processes run it (PRINT_WORKER=rq); without, a daemon
+thread of the web process runs the queue (PRINT_WORKER=thread); `flask certificates work --loop`
+is a third way. Claiming is one compare-and-set UPDATE, so several workers (or an id delivered
+twice) never run the same job; every later write of a run is fenced by its attempt number, so a
+worker that was given up for dead cannot overwrite the run that replaced it.
 """
 
 import logging
@@ -17,6 +19,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from ..core import jobs as background
 from ..core.pdf import merge_pdfs
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -26,7 +29,8 @@ from .services import certificates_for_print
 log = logging.getLogger("training_app.certificates")
 
 CHUNK_SIZE = 50
-#: A running job whose heartbeat is older than this has lost its worker and may be retried.
+#: A running job whose heartbeat is older than this has lost its worker and may be retried
+#: (PRINT_JOB_ABANDONED_AFTER overrides it).
 ABANDONED_AFTER = timedelta(minutes=10)
 #: A downloaded result stays this long (a second click, a lost file) before it is deleted.
 KEEP_AFTER_DOWNLOAD = timedelta(days=7)
@@ -45,17 +49,54 @@ def result_file(job: PrintJob) -> Path | None:
     return path if path.is_file() and job_dir().resolve() in path.parents else None
 
 
+def abandoned_after() -> timedelta:
+    seconds = current_app.config.get("PRINT_JOB_ABANDONED_AFTER")
+    return timedelta(seconds=seconds) if seconds else ABANDONED_AFTER
+
+
 def is_abandoned(job: PrintJob, now=None) -> bool:
     now = now or utcnow()
     return (
         job.status == PrintJobStatus.RUNNING
         and job.heartbeat_at is not None
-        and now - job.heartbeat_at > ABANDONED_AFTER
+        and now - job.heartbeat_at > abandoned_after()
     )
 
 
+#: The error of a job failed by fail_abandoned_jobs (shown as "interrupted", not as this text).
+WORKER_STOPPED = "The worker stopped; retry the job."
+
+
+def is_interrupted(job: PrintJob) -> bool:
+    """Its worker died mid-job: abandoned while running, or already failed for that reason."""
+    return is_abandoned(job) or (
+        job.status == PrintJobStatus.FAILED and job.error == WORKER_STOPPED
+    )
+
+
+def claim_job(job_id: int) -> bool:
+    """Take this job if it is still queued: a compare-and-set UPDATE, safe with any number of
+    workers; False when another took it (or it is not waiting)."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(PrintJob)
+        .where(PrintJob.id == job_id, PrintJob.status == PrintJobStatus.QUEUED)
+        .values(
+            status=PrintJobStatus.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=PrintJob.attempts + 1,
+            done=0,
+            error=None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
 def claim_next_job() -> int | None:
-    """Take the oldest queued job: a compare-and-set UPDATE, safe with any number of workers."""
+    """Take the oldest queued job (see claim_job)."""
     candidates = db.session.scalars(
         select(PrintJob.id)
         .where(PrintJob.status == PrintJobStatus.QUEUED)
@@ -64,86 +105,94 @@ def claim_next_job() -> int | None:
     ).all()
     db.session.rollback()
     for job_id in candidates:
-        now = utcnow()
-        claimed = db.session.execute(
-            update(PrintJob)
-            .where(PrintJob.id == job_id, PrintJob.status == PrintJobStatus.QUEUED)
-            .values(
-                status=PrintJobStatus.RUNNING,
-                started_at=now,
-                heartbeat_at=now,
-                attempts=PrintJob.attempts + 1,
-                done=0,
-                error=None,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if claimed == 1:
+        if claim_job(job_id):
             return job_id
     return None
 
 
-def _progress(job_id: int, done: int, total: int) -> None:
-    db.session.execute(
+class Superseded(Exception):
+    """The job was given up for dead and retried: this run's work no longer counts."""
+
+
+def _update_run(job_id: int, attempt: int, **values) -> bool:
+    """Write to the job's row only if it is still this run's (running, same attempt)."""
+    written = db.session.execute(
         update(PrintJob)
-        .where(PrintJob.id == job_id)
-        .values(done=done, total=total, heartbeat_at=utcnow())
+        .where(
+            PrintJob.id == job_id,
+            PrintJob.attempts == attempt,
+            PrintJob.status == PrintJobStatus.RUNNING,
+        )
+        .values(**values)
         .execution_options(synchronize_session=False)
-    )
+    ).rowcount
     db.session.commit()
+    return written == 1
+
+
+def _progress(job_id: int, attempt: int, done: int, total: int) -> None:
+    if not _update_run(job_id, attempt, done=done, total=total, heartbeat_at=utcnow()):
+        raise Superseded(job_id)
+
+
+def chunk_size() -> int:
+    return current_app.config.get("PRINT_CHUNK_SIZE") or CHUNK_SIZE
 
 
 def process_job(job_id: int) -> None:
     """Render a claimed job; on failure record the error so that it can be retried."""
-    job = db.session.get(PrintJob, job_id)
+    job = db.session.get(PrintJob, job_id, populate_existing=True)
+    attempt = job.attempts
     ids = certificates_for_print(job.session_id, job.municipality_id, job.year)
     total = len(ids)
-    workdir = job_dir() / f"job-{job_id}"
-    shutil.rmtree(workdir, ignore_errors=True)
+    # Parts left by earlier runs of this job (a killed worker) are of no use to this one.
+    for old in job_dir().glob(f"job-{job_id}-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    workdir = job_dir() / f"job-{job_id}-{attempt}"
     workdir.mkdir(parents=True)
+    name = f"toplu-basim-{job_id}-{attempt}.pdf"
     try:
-        _progress(job_id, 0, total)
-        chunks = [ids[start : start + CHUNK_SIZE] for start in range(0, total, CHUNK_SIZE)]
+        _progress(job_id, attempt, 0, total)
+        size = chunk_size()
+        chunks = [ids[start : start + size] for start in range(0, total, size)]
         processes = min(current_app.config.get("PRINT_PROCESSES", 1), len(chunks))
         if processes > 1:
-            parts = _render_in_processes(job_id, chunks, workdir, processes, total)
+            parts = _render_in_processes(job_id, attempt, chunks, workdir, processes, total)
         else:
             parts = [
-                _render_here(job_id, n, chunk, workdir, total) for n, chunk in enumerate(chunks)
+                _render_here(job_id, attempt, n, chunk, workdir, total)
+                for n, chunk in enumerate(chunks)
             ]
-        name = f"toplu-basim-{job_id}.pdf"
         merge_pdfs(parts, job_dir() / name)
         shutil.rmtree(workdir, ignore_errors=True)
-        db.session.execute(
-            update(PrintJob)
-            .where(PrintJob.id == job_id)
-            .values(
-                status=PrintJobStatus.DONE,
-                done=total,
-                total=total,
-                result_path=name,
-                finished_at=utcnow(),
-                heartbeat_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
+        finished = _update_run(
+            job_id,
+            attempt,
+            status=PrintJobStatus.DONE,
+            done=total,
+            total=total,
+            result_path=name,
+            finished_at=utcnow(),
+            heartbeat_at=utcnow(),
         )
-        db.session.commit()
+        if not finished:
+            raise Superseded(job_id)
+    except Superseded:
+        db.session.rollback()
+        shutil.rmtree(workdir, ignore_errors=True)
+        (job_dir() / name).unlink(missing_ok=True)
+        log.warning("Print job %s was retried while this run (attempt %s) went on", job_id, attempt)
     except Exception as exc:
         db.session.rollback()
         shutil.rmtree(workdir, ignore_errors=True)
         log.exception("Print job %s failed", job_id)
-        db.session.execute(
-            update(PrintJob)
-            .where(PrintJob.id == job_id)
-            .values(
-                status=PrintJobStatus.FAILED,
-                error=f"{type(exc).__name__}: {exc}"[:2000],
-                finished_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
+        _update_run(
+            job_id,
+            attempt,
+            status=PrintJobStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=utcnow(),
         )
-        db.session.commit()
 
 
 def _chunk_contexts(chunk_ids: list[int]) -> list[dict]:
@@ -160,16 +209,16 @@ def _chunk_contexts(chunk_ids: list[int]) -> list[dict]:
     return contexts
 
 
-def _render_here(job_id, number, chunk_ids, workdir, total) -> Path:
+def _render_here(job_id, attempt, number, chunk_ids, workdir, total) -> Path:
     from .pdf import render_contexts, with_qr
 
     part = workdir / f"part-{number:05d}.pdf"
     part.write_bytes(render_contexts([with_qr(v) for v in _chunk_contexts(chunk_ids)]))
-    _progress(job_id, min((number + 1) * CHUNK_SIZE, total), total)
+    _progress(job_id, attempt, min((number + 1) * chunk_size(), total), total)
     return part
 
 
-def _render_in_processes(job_id, chunks, workdir, processes, total) -> list[Path]:
+def _render_in_processes(job_id, attempt, chunks, workdir, processes, total) -> list[Path]:
     """Render chunks in a pool of processes (spawned: no forked threads or connections), at most
     two chunks per process in flight so that memory stays flat."""
     import multiprocessing
@@ -196,11 +245,11 @@ def _render_in_processes(job_id, chunks, workdir, processes, total) -> list[Path
                 future, size = in_flight.pop(0)
                 future.result()
                 done += size
-                _progress(job_id, done, total)
+                _progress(job_id, attempt, done, total)
         for future, size in in_flight:
             future.result()
             done += size
-            _progress(job_id, done, total)
+            _progress(job_id, attempt, done, total)
     return parts
 
 
@@ -233,7 +282,7 @@ def _render_chunk(contexts: list[dict], path: str) -> str:
 
 def fail_abandoned_jobs() -> int:
     """Mark running jobs whose worker stopped (no heartbeat for a while) as failed."""
-    stale = utcnow() - ABANDONED_AFTER
+    stale = utcnow() - abandoned_after()
     count = db.session.execute(
         update(PrintJob)
         .where(
@@ -242,7 +291,7 @@ def fail_abandoned_jobs() -> int:
         )
         .values(
             status=PrintJobStatus.FAILED,
-            error="The worker stopped; retry the job.",
+            error=WORKER_STOPPED,
             finished_at=utcnow(),
         )
         .execution_options(synchronize_session=False)
@@ -280,6 +329,50 @@ def run_pending_jobs(limit: int | None = None) -> int:
         process_job(job_id)
         processed += 1
     return processed
+
+
+def run_print_job(job_id: int) -> None:
+    """The RQ task: run this job if it is still waiting (an id delivered twice does nothing)."""
+    if claim_job(job_id):
+        process_job(job_id)
+
+
+def job_queued(job_id: int) -> None:
+    """Call after committing a queued (or retried) job: wake whatever runs the jobs."""
+    mode = current_app.config.get("PRINT_WORKER")
+    if mode == "rq":
+        try:
+            background.enqueue(
+                run_print_job,
+                job_id,
+                queue="print",
+                key=f"print-job-{job_id}",
+                timeout=current_app.config.get("PRINT_JOB_TIMEOUT"),
+            )
+        except Exception:  # the row is queued: a worker's sweep finds it
+            log.exception("Could not queue print job %s", job_id)
+    else:  # the in-process worker, when this process runs one (PRINT_WORKER=thread)
+        worker = current_app.extensions.get("print_worker")
+        if worker is not None:
+            worker.ensure_started()
+            worker.wake()
+
+
+def sweep_print_jobs() -> None:
+    """The periodic look of `flask worker`: fail jobs whose worker died, queue again the waiting
+    jobs whose id never reached (or was lost by) Redis, delete old downloaded results."""
+    fail_abandoned_jobs()
+    if current_app.config.get("PRINT_WORKER") == "rq":
+        waiting = db.session.scalars(
+            select(PrintJob.id)
+            .where(PrintJob.status == PrintJobStatus.QUEUED)
+            .order_by(PrintJob.id)
+            .limit(100)
+        ).all()
+        db.session.rollback()
+        for job_id in waiting:
+            job_queued(job_id)
+    purge_downloaded_results()
 
 
 class InProcessPrintWorker:

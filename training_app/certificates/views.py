@@ -39,13 +39,6 @@ def _verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
-def _wake_print_worker() -> None:
-    worker = current_app.extensions.get("print_worker")
-    if worker is not None:
-        worker.ensure_started()
-        worker.wake()
-
-
 # --- a session's documents -------------------------------------------------------------------
 
 
@@ -94,7 +87,7 @@ def print_session(session_id):
         flash(error.message, "danger")
         return redirect(url_for("certificates.session_documents", session_id=session.id))
     db.session.commit()
-    _wake_print_worker()
+    jobs.job_queued(job.id)
     return redirect(url_for("certificates.show_print_job", job_id=job.id))
 
 
@@ -256,7 +249,7 @@ def print_jobs():
             flash(error.message, "danger")
         else:
             db.session.commit()
-            _wake_print_worker()
+            jobs.job_queued(job.id)
             return redirect(url_for("certificates.show_print_job", job_id=job.id))
     rows = db.session.scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(50)).all()
     closed = db.session.scalars(
@@ -277,7 +270,10 @@ def show_print_job(job_id):
     """A print job's progress; polls with htmx and survives a reload (the row holds it)."""
     job = db.get_or_404(PrintJob, job_id)
     return render_template(
-        "certificates/print_job.html", job=job, form=ConfirmForm(), abandoned=jobs.is_abandoned(job)
+        "certificates/print_job.html",
+        job=job,
+        form=ConfirmForm(),
+        abandoned=jobs.is_interrupted(job),
     )
 
 
@@ -289,7 +285,7 @@ def print_job_progress(job_id):
         "certificates/_print_job_progress.html",
         job=job,
         form=ConfirmForm(),
-        abandoned=jobs.is_abandoned(job),
+        abandoned=jobs.is_interrupted(job),
     )
 
 
@@ -305,7 +301,7 @@ def retry_print_job(job_id):
             flash(error.message, "danger")
         else:
             db.session.commit()
-            _wake_print_worker()
+            jobs.job_queued(job.id)
     return redirect(url_for("certificates.show_print_job", job_id=job.id))
 
 

@@ -1,5 +1,10 @@
 """Transactional outbox: services queue mail in their transaction; delivery happens afterwards.
 
+The outbox row is the truth. After a commit that queued mail, a delivery is queued as a wake-up
+(MAIL_WORKER "rq": on Redis for `flask worker`; "thread": on a thread of the web process); a
+message whose wake-up was lost, or whose delivery failed, is picked up by the periodic sweep
+(`flask worker`), the in-process mail thread or `flask deliver-mail`.
+
 Without MAIL_SERVER (development) a delivered message is written to the log instead of sent.
 """
 
@@ -10,9 +15,10 @@ import time
 from datetime import timedelta
 from email.message import EmailMessage
 
-from flask import current_app, render_template
+from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import event, exists, select, update
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .models import OutboxMessage
@@ -21,6 +27,8 @@ from .timeutil import utcnow
 log = logging.getLogger("training_app.mail")
 
 MAX_ATTEMPTS = 8
+#: A claimed message is due again after this long if its sender died before recording the outcome.
+CLAIM_LEASE = timedelta(minutes=5)
 
 
 def queue_mail(
@@ -46,7 +54,31 @@ def queue_mail(
     )
     db.session.add(message)
     db.session.flush()
+    db.session.info["mail_queued"] = True
     return message
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_delivery_after_commit(session) -> None:
+    if session.info.pop("mail_queued", False) and has_app_context():
+        wake_delivery()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_mail(session) -> None:
+    session.info.pop("mail_queued", None)
+
+
+def wake_delivery() -> None:
+    """Queue a delivery of the outbox (never raises: the outbox row is kept whatever happens)."""
+    from .jobs import enqueue
+
+    if current_app.config.get("MAIL_WORKER") not in ("rq", "thread"):
+        return
+    try:
+        enqueue(deliver_outbox, queue="mail", key="deliver-mail")
+    except Exception:
+        log.exception("Could not queue the mail delivery; the sweep will pick it up")
 
 
 def _send(message: OutboxMessage) -> None:
@@ -72,19 +104,42 @@ def _send(message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
-def deliver_pending(limit: int = 100) -> tuple[int, int]:
-    """Send due messages; a failure is kept with a later retry time. Returns (sent, failed)."""
+def _claim(message_id: int) -> bool:
+    """Take a due message for one delivery attempt: a compare-and-set UPDATE that pushes its next
+    attempt a lease ahead, so that no other worker sends it meanwhile (any database)."""
     now = utcnow()
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(next_attempt_at=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def deliver_pending(limit: int = 100) -> tuple[int, int]:
+    """Send due messages; a failure is kept with a later retry time. Returns (sent, failed).
+
+    Each message is claimed and its outcome committed on its own: a worker that dies resends at
+    most the one message it was sending, and several workers never send the same one.
+    """
+    due = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
         .order_by(OutboxMessage.id)
         .limit(limit)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    ).all()
+    db.session.commit()
     sent = failed = 0
-    for message in db.session.scalars(query).all():
+    for message_id in due:
+        if not _claim(message_id):
+            continue
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
         message.attempts += 1
         try:
             _send(message)
@@ -92,7 +147,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
             failed += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
             # Exponential backoff: 1, 2, 4 ... minutes; kept as failed after MAX_ATTEMPTS.
-            message.next_attempt_at = now + timedelta(minutes=2 ** (message.attempts - 1))
+            message.next_attempt_at = utcnow() + timedelta(minutes=2 ** (message.attempts - 1))
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = "failed"
         else:
@@ -100,16 +155,43 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
             message.status = "sent"
             message.sent_at = utcnow()
             message.last_error = None
-    db.session.commit()
+        db.session.commit()
     return sent, failed
+
+
+def deliver_outbox(batch: int = 100) -> int:
+    """The delivery task: send every due message, batch after batch. Returns how many were sent."""
+    total = 0
+    while True:
+        sent, failed = deliver_pending(batch)
+        total += sent
+        if sent + failed < batch:
+            return total
+
+
+def sweep_outbox() -> bool:
+    """The worker's periodic look at the outbox: queue a delivery when a message is due (a retry,
+    or one whose wake-up was lost). Returns whether one was queued."""
+    due = db.session.scalar(
+        select(
+            exists().where(
+                OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow()
+            )
+        )
+    )
+    db.session.rollback()
+    if due:
+        wake_delivery()
+    return bool(due)
 
 
 class InProcessMailWorker:
     """Delivers the outbox every few seconds from a daemon thread of the web process.
 
     Started on the first request, so that `make run` sends (or logs) mail with nothing else
-    running. Several workers may each run one: on PostgreSQL rows are claimed with SKIP LOCKED.
-    Production can instead run `flask --app training_app deliver-mail --loop`.
+    running; a commit that queued mail also wakes a delivery at once (see wake_delivery). Several
+    web workers may each run one: every message is claimed with a compare-and-set. With REDIS_URL
+    `flask worker` delivers instead; `flask deliver-mail --loop` is the other alternative.
     """
 
     def __init__(self, app, interval: float = 5.0):
