@@ -28,7 +28,12 @@ run: $(VENV)/.installed-base
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-base
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+## Seed a large data set, load the main pages, print one table (benchmarks/results.md); ~5 min.
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks
 
 lint: $(VENV)/.installed-test

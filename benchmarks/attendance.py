@@ -90,4 +90,8 @@ def run() -> dict:
     print(f"attendance benchmark: {PEOPLE} participants, {url.split('://')[0]}")
     print(f"  save all {PEOPLE} marks:      {marking * 1000:8.1f} ms")
     print(f"  close a session of {PEOPLE}:  {closing * 1000:8.1f} ms")
-    return {"marking_ms": marking * 1000, "closing_ms": closing * 1000}
+    return {
+        "marking_ms": marking * 1000,
+        "closing_ms": closing * 1000,
+        "database": "PostgreSQL" if url.startswith("postgresql") else "SQLite",
+    }

@@ -143,4 +143,6 @@ def run() -> dict:
         "searched": searched,
         "uncached": uncached,
         "ratio": ratio,
+        "workers": workers,
+        "database": "PostgreSQL" if database_url.startswith("postgresql") else "SQLite",
     }

@@ -168,7 +168,11 @@ def run() -> dict:
             print(f"  per certificate:          {per:8.1f} ms")
             print(f"  total:                    {result['seconds']:8.1f} s")
             print(f"  peak memory (per process):{result['peak_mb']:8.1f} MB")
-            out[(count, processes)] = {"ms_per_certificate": per, "peak_mb": result["peak_mb"]}
+            out[(count, processes)] = {
+                "ms_per_certificate": per,
+                "peak_mb": result["peak_mb"],
+                "database": "PostgreSQL" if url.startswith("postgresql") else "SQLite",
+            }
     return out
 
 

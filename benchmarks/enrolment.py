@@ -2,9 +2,10 @@
 gunicorn with several workers on PostgreSQL; reports applications per second and overbooked seats
 (must be 0).
 
-BENCH_PG_URL chooses the PostgreSQL server database (default: database `bench` on 127.0.0.1,
-created when missing); BENCH_WORKERS the gunicorn workers (4); BENCH_PEOPLE the applicants (300);
-BENCH_SEATS the session's capacity (30).
+BENCH_PG_URL chooses the PostgreSQL database (default: database `bench` on 127.0.0.1, or on the
+server of TEST_DATABASE_URL, created when missing; a temporary SQLite file when none answers);
+BENCH_WORKERS the gunicorn workers (4); BENCH_PEOPLE the applicants (300); BENCH_SEATS the
+session's capacity (30).
 """
 
 import http.client
@@ -23,20 +24,19 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _database_url() -> str:
-    url = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    """PostgreSQL (see benchmarks.dataset.default_postgres_url), created when missing; a
+    temporary SQLite file when no server answers."""
+    from benchmarks.dataset import (
+        default_postgres_url,
+        ensure_postgres_database,
+        temporary_sqlite_url,
+    )
 
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
-        ).scalar()
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    return url
+    url = default_postgres_url()
+    if ensure_postgres_database(url):
+        return url
+    print("  falling back to a temporary SQLite file (row locks: the database's write lock)")
+    return temporary_sqlite_url("enrolment")
 
 
 def _prepare(database_url: str, people: int, seats: int) -> int:
@@ -180,9 +180,10 @@ def run() -> dict:
     people = int(os.environ.get("BENCH_PEOPLE", "300"))
     seats = int(os.environ.get("BENCH_SEATS", "30"))
     database_url = _database_url()
+    label = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     print(
         f"enrolment benchmark: {people} applicants for {seats} seats, {workers} gunicorn "
-        f"workers, PostgreSQL"
+        f"workers, {label}"
     )
     session_id = _prepare(database_url, people, seats)
     with gunicorn(
@@ -204,6 +205,12 @@ def run() -> dict:
         "per_second": len(statuses) / elapsed,
         "overbooked": overbooked,
         "server_errors": server_errors,
+        "confirmed": confirmed,
+        "waitlisted": waitlisted,
+        "people": people,
+        "seats": seats,
+        "workers": workers,
+        "database": label,
     }
 
 
