@@ -2,6 +2,7 @@
 and the yearly activity report's training section as a PDF."""
 
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -29,7 +30,7 @@ def _load_demo(live_app) -> tuple[int, int, int]:
         )
         in_year = (
             Session.status == SessionStatus.COMPLETED,
-            Session.starts_on.between(f"{year}-01-01", f"{year}-12-31"),
+            Session.starts_on.between(date(year, 1, 1), date(year, 12, 31)),
         )
         sessions = db.session.scalar(select(func.count(Session.id)).where(*in_year))
         participants = db.session.scalar(
