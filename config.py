@@ -17,11 +17,16 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+#: Development defaults: public, so the app warns at start while either is still in use.
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+DEV_TCKN_KEY = "dev-only-tckn-key-change-me"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-key-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     #: Key material for encrypting T.C. Kimlik No values and for their keyed hash.
     #: Kept apart from SECRET_KEY so that rotating the session secret does not lose ID numbers.
-    TCKN_KEY = os.environ.get("TCKN_KEY", "dev-only-tckn-key-change-me")
+    TCKN_KEY = os.environ.get("TCKN_KEY", DEV_TCKN_KEY)
 
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'training.sqlite3'}"

@@ -129,6 +129,24 @@ def test_development_defaults_are_announced_outside_tests(caplog):
     assert "Development settings" not in caplog.text
 
 
+def test_keys_set_in_the_environment_are_not_announced_as_defaults(caplog, monkeypatch):
+    """Config reads SECRET_KEY and TCKN_KEY from the environment: keys given there (as on a
+    real server) are not the public development defaults."""
+    import logging
+
+    import config
+    from training_app import create_app
+
+    monkeypatch.setattr(config.Config, "SECRET_KEY", "from-the-environment")
+    monkeypatch.setattr(config.Config, "TCKN_KEY", "also-from-the-environment")
+    monkeypatch.setattr(config.Config, "PUBLIC_BASE_URL", "https://egitim.example.bel.tr")
+    caplog.set_level(logging.WARNING, logger="training_app")
+    create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite://", "MAIL_WORKER": "off", "PRINT_WORKER": "off"}
+    )
+    assert "Development settings" not in caplog.text
+
+
 def test_an_upload_over_the_size_limit_gets_a_turkish_413_page(app, client, make_user):
     import io
 

@@ -63,8 +63,8 @@ def _warn_about_development_settings(app: Flask) -> None:
     import config as config_module
 
     defaults = {
-        "SECRET_KEY": config_module.Config.SECRET_KEY,
-        "TCKN_KEY": config_module.Config.TCKN_KEY,
+        "SECRET_KEY": config_module.DEV_SECRET_KEY,
+        "TCKN_KEY": config_module.DEV_TCKN_KEY,
     }
     left = [key for key, value in defaults.items() if app.config.get(key) == value]
     if app.config.get("PUBLIC_BASE_URL", "").startswith(("http://127.0.0.1", "http://localhost")):
