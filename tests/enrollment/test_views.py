@@ -75,6 +75,31 @@ def test_coordinator_approves_many_and_refusal_needs_a_reason(
     assert statuses[regs[2].id] == statuses[foreign.id] == S.PENDING_APPROVAL
 
 
+def test_a_long_inbox_comes_in_pages_and_a_decision_on_page_two_works(
+    client, make_session, participant, make_user, enrol, monkeypatch
+):
+    from training_app.enrollment import views
+
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 4)
+    session = make_session(capacity=20, requires_approval=True)
+    regs = [enrol(participant("Ilgın", last_name=f"Soyad{n:02d}"), session) for n in range(6)]
+    coordinator = make_user(Role.COORDINATOR, email="c@example.org", coordinated="Ilgın")
+    login(client, coordinator.email)
+    first = client.get("/coordinator/requests").get_data(as_text=True)
+    second = client.get("/coordinator/requests?page=2").get_data(as_text=True)
+    assert [f"Soyad{n:02d}" in first for n in range(6)] == [True] * 4 + [False] * 2
+    assert [f"Soyad{n:02d}" in second for n in range(6)] == [False] * 4 + [True] * 2
+    assert "6 başvuru bekliyor" in first and 'href="/coordinator/requests?page=2"' in first
+    response = client.post(
+        "/coordinator/requests?page=2",
+        data={"registration_ids": [regs[5].id], "decision": "approve"},
+    )
+    assert response.headers["Location"].endswith("/coordinator/requests?page=2")
+    db.session.expire_all()
+    assert db.session.get(Registration, regs[5].id).status == S.CONFIRMED
+    assert db.session.get(Registration, regs[4].id).status == S.PENDING_APPROVAL
+
+
 def test_nobody_can_cancel_someone_elses_registration_by_changing_the_id(
     client, make_session, participant, make_user, enrol
 ):

@@ -475,14 +475,17 @@ def my_trainings(person: Person, today=None) -> MyTrainings:
     return result
 
 
-def pending_for(user: User) -> list[Registration]:
-    """Applications waiting for this coordinator's (or the office's) decision, oldest first."""
+def pending_for(user: User, ids: list[int] | None = None):
+    """Applications waiting for this coordinator's (or the office's) decision, oldest first (a
+    query, to paginate); `ids` keeps only those chosen in a form (others' are never found)."""
     query = _with_session_details(select(Registration)).where(
         Registration.status == S.PENDING_APPROVAL
     )
     if not user.has_role(Role.ADMIN):
         query = query.where(Registration.municipality_id.in_(user.coordinated_municipality_ids))
-    return list(db.session.scalars(query.order_by(Registration.requested_at, Registration.id)))
+    if ids is not None:
+        query = query.where(Registration.id.in_(ids))
+    return query.order_by(Registration.requested_at, Registration.id)
 
 
 def registrations_of_municipalities(municipality_ids: set[int], status: S | None = None):

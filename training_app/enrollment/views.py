@@ -26,6 +26,8 @@ from .models import PendingImport, Registration, RegistrationStatus
 bp = Blueprint("enrollment", __name__)
 
 coordinator_or_admin = roles_required(Role.COORDINATOR, Role.ADMIN)
+#: Applications per page of the inbox (a decision applies to those ticked on the page).
+INBOX_PAGE_SIZE = 50
 
 
 def _status_arg() -> RegistrationStatus | None:
@@ -160,10 +162,15 @@ def my_trainings():
 def coordinator_inbox():
     """Pending applications of the coordinator's municipality: approve or refuse, one or many."""
     form = DecisionForm()
-    pending = services.pending_for(current_user)
-    form.registration_ids.choices = [(r.id, r.id) for r in pending]
+    page = db.paginate(
+        services.pending_for(current_user),
+        page=request.args.get("page", 1, type=int),
+        per_page=INBOX_PAGE_SIZE,
+        error_out=False,
+    )
     if form.validate_on_submit():
-        chosen = [r for r in pending if r.id in set(form.registration_ids.data or [])]
+        wanted = list(form.registration_ids.data or [])
+        chosen = db.session.scalars(services.pending_for(current_user, wanted)).all()
         if not chosen:
             flash(_("Select at least one application."), "danger")
         else:
@@ -174,13 +181,13 @@ def coordinator_inbox():
             except DomainError as error:
                 db.session.rollback()
                 form.reason.errors = [*form.reason.errors, error.message]
-                return render_template("enrollment/inbox.html", pending=pending, form=form), 400
+                return render_template("enrollment/inbox.html", page=page, form=form), 400
             db.session.commit()
             flash(_("%(n)d application(s) decided.", n=done), "success")
             for problem in problems:
                 flash(problem, "warning")
-            return redirect(url_for("enrollment.coordinator_inbox"))
-    return render_template("enrollment/inbox.html", pending=pending, form=form)
+            return redirect(url_for("enrollment.coordinator_inbox", page=page.page))
+    return render_template("enrollment/inbox.html", page=page, form=form)
 
 
 @bp.route("/coordinator/registrations")
