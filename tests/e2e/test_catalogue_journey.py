@@ -252,6 +252,7 @@ def test_admin_creates_and_publishes_a_session_that_appears_in_the_catalogue(pag
     flash = page.get_by_role("status")
 
     _login(page, "egitim.mudurlugu@example.org")
+    menu.get_by_role("button", name="Yönetim").click()
     menu.get_by_role("link", name="Eğitimler", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Eğitimler")
     page.get_by_role("link", name="Yeni eğitim", exact=True).click()

@@ -7,8 +7,13 @@ from flask_babel import gettext as _
 
 @dataclass(frozen=True)
 class NavItem:
-    endpoint: str
+    endpoint: str | None
     label: str
+    #: A menu of its own (the administrator's screens), shown as a dropdown.
+    children: tuple["NavItem", ...] = ()
+
+    def is_current(self, endpoint: str | None) -> bool:
+        return endpoint == self.endpoint or any(c.endpoint == endpoint for c in self.children)
 
 
 def navigation_for(user) -> list[NavItem]:
@@ -30,9 +35,22 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("catalog.my_sessions", _("My sessions")))
     if user.has_role(Role.ADMIN):
         items.append(NavItem("admin_catalog.list_sessions", _("Sessions")))
-        items.append(NavItem("admin_catalog.list_courses", _("Courses")))
         items.append(NavItem("certificates.print_jobs", _("Documents")))
-        items.append(NavItem("admin.list_users", _("Users")))
-        items.append(NavItem("admin.list_audit_entries", _("Audit log")))
-        items.append(NavItem("privacy.admin_requests", _("Data requests")))
+        items.append(
+            NavItem(
+                None,
+                _("Administration"),
+                (
+                    NavItem("admin_catalog.list_courses", _("Courses")),
+                    NavItem("admin_catalog.list_categories", _("Categories")),
+                    NavItem("admin_catalog.list_venues", _("Venues")),
+                    NavItem("certificates.signatories", _("Signatories")),
+                    NavItem("admin.list_users", _("Users")),
+                    NavItem("admin.list_municipalities", _("Municipalities")),
+                    NavItem("privacy.admin_requests", _("Data requests")),
+                    NavItem("privacy.admin_notices", _("Privacy notice")),
+                    NavItem("admin.list_audit_entries", _("Audit log")),
+                ),
+            )
+        )
     return items
