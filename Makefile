@@ -52,7 +52,7 @@ translations: $(VENV)/.installed-base
 ## Production-like: gunicorn with several workers (set DATABASE_URL, SECRET_KEY, TCKN_KEY).
 serve: $(VENV)/.installed-base
 	$(BIN)/flask db upgrade
-	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} 'training_app:create_app()'
+	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind $${BIND:-127.0.0.1:8000} 'training_app:create_app("production")'
 
 ## Background jobs (bulk prints, mail) from Redis: set REDIS_URL for this and for `serve`.
 worker: $(VENV)/.installed-base

@@ -99,8 +99,12 @@ class Config:
 
 
 class ProductionConfig(Config):
+    """`make serve` and the systemd unit: cookies over HTTPS only, and no start with the public
+    development keys."""
+
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REFUSE_DEVELOPMENT_KEYS = True
 
 
 class TestConfig(Config):

@@ -182,3 +182,20 @@ def test_session_cookies_are_secure_httponly_and_samesite_in_production(app, mak
     assert {c.split("=", 1)[0] for c in cookies} >= {"session", "remember_token"}
     for cookie in cookies:
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
+
+
+def test_the_production_configuration_refuses_the_development_keys(monkeypatch):
+    import pytest
+
+    import config
+    from training_app import create_app
+
+    monkeypatch.setattr(config.Config, "SQLALCHEMY_DATABASE_URI", "sqlite://")
+    monkeypatch.setattr(config.Config, "MAIL_WORKER", "off")
+    monkeypatch.setattr(config.Config, "PRINT_WORKER", "off")
+    monkeypatch.setattr(config.Config, "TCKN_KEY", "from-the-environment")
+    with pytest.raises(RuntimeError, match="SECRET_KEY still have their public development"):
+        create_app("production")
+    monkeypatch.setattr(config.Config, "SECRET_KEY", "also-from-the-environment")
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

@@ -10,7 +10,8 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config=None) -> Flask:
-    """Build the app; `config` is a Config class or a dict of overrides."""
+    """Build the app; `config` is a Config class, a dict of overrides, or "production"
+    (ProductionConfig, as gunicorn is told by `make serve`)."""
     app = Flask(
         __name__,
         template_folder="../templates",
@@ -19,7 +20,9 @@ def create_app(config=None) -> Flask:
     )
     import config as config_module
 
-    if config is None:
+    if config == "production":
+        app.config.from_object(config_module.ProductionConfig)
+    elif config is None:
         app.config.from_object(config_module.Config)
     elif isinstance(config, dict):
         app.config.from_object(config_module.Config)
@@ -67,6 +70,11 @@ def _warn_about_development_settings(app: Flask) -> None:
         "TCKN_KEY": config_module.DEV_TCKN_KEY,
     }
     left = [key for key, value in defaults.items() if app.config.get(key) == value]
+    if left and app.config.get("REFUSE_DEVELOPMENT_KEYS"):
+        raise RuntimeError(
+            f"{' and '.join(left)} still have their public development values: set them in the "
+            "environment (see README, Production) before serving."
+        )
     if app.config.get("PUBLIC_BASE_URL", "").startswith(("http://127.0.0.1", "http://localhost")):
         left.append("PUBLIC_BASE_URL")
     if left:
