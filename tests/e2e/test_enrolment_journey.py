@@ -82,6 +82,7 @@ def _login(page, email):
 
 def _logout(page):
     page.get_by_role("button", name="Çıkış yap").click()
+    expect(page.get_by_text("Çıkış yaptınız.")).to_be_visible()
 
 
 def test_apply_approve_waitlist_and_promotion(page, live_app):
@@ -111,11 +112,15 @@ def test_apply_approve_waitlist_and_promotion(page, live_app):
     _login(page, "ikinci@ilgin.bel.tr")
     page.goto(f"/catalogue/sessions/{session_id}")
     page.get_by_role("button", name="Başvur").click()
+    # Each answer is awaited before logging out: a click that leaves the page at once would
+    # abort the request still on its way.
+    expect(page.get_by_text("Başvurunuz alındı")).to_be_visible()
     _logout(page)
     _login(page, "egitim@ilgin.bel.tr")
     page.goto("/coordinator/requests")
     page.get_by_label("Çağrı Öztürk").check()
     page.get_by_role("button", name="Kararı uygula").click()
+    expect(page.get_by_text("1 başvuru karara bağlandı.")).to_be_visible()
     _logout(page)
     _login(page, "ikinci@ilgin.bel.tr")
     page.goto("/my/trainings")

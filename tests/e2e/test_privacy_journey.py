@@ -114,6 +114,7 @@ def test_participant_downloads_asks_deletion_and_admin_anonymises(browser, base_
         expect(page.get_by_text("Talebiniz alındı.")).to_be_visible()
         expect(page.get_by_test_id("open-request")).to_be_visible()
         page.get_by_role("button", name="Çıkış yap").click()
+        expect(page.get_by_text("Çıkış yaptınız.")).to_be_visible()
 
         _login(page, ADMIN)
         menu = page.get_by_role("navigation", name="Ana menü")
@@ -127,6 +128,7 @@ def test_participant_downloads_asks_deletion_and_admin_anonymises(browser, base_
         expect(page.get_by_text("Kişinin verileri anonimleştirildi.")).to_be_visible()
         expect(page.get_by_text("Bekleyen talep yok.")).to_be_visible()
         page.get_by_role("button", name="Çıkış yap").click()
+        expect(page.get_by_text("Çıkış yaptınız.")).to_be_visible()
 
         # The participant's account is closed.
         page.goto("/login")
