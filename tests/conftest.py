@@ -6,6 +6,7 @@ per run, emptied after each test and dropped at the end.
 
 import itertools
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask import g, has_app_context
@@ -59,6 +60,31 @@ class FreshRequestClient(FlaskClient):
             g.__dict__.clear()
             db.session.expire_all()
         return super().open(*args, **kwargs)
+
+
+@contextmanager
+def separate_database(suffix: str, sqlite_dir):
+    """A database of its own that other processes (gunicorn, workers) reach: a SQLite file in
+    `sqlite_dir`, or on PostgreSQL a database next to TEST_DATABASE_URL's, created empty here and
+    dropped afterwards. Yields its URL."""
+    if not USING_POSTGRES:
+        yield f"sqlite:///{sqlite_dir / f'{suffix}.sqlite3'}"
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(os.environ["TEST_DATABASE_URL"])
+    name = f"{url.database}_{suffix}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def build_app(overrides: dict | None = None):

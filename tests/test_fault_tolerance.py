@@ -7,16 +7,13 @@ The other fault tests live with their features: a bulk-print worker killed mid-j
 tests/certificates/test_jobs_worker.py, Redis and SMTP down in tests/core/test_mail_worker.py.
 """
 
-import os
-
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from benchmarks.enrolment import Client
 from benchmarks.server import gunicorn
-from tests.conftest import USING_POSTGRES, build_app
+from tests.conftest import USING_POSTGRES, build_app, separate_database
 from training_app.accounts.privacy_text import ensure_privacy_notice
 from training_app.extensions import db
 from training_app.municipalities.services import seed_member_municipalities
@@ -51,26 +48,17 @@ def test_the_next_request_after_the_connections_are_cut_succeeds(app, client):
 
 
 @pytest.fixture
-def fault_database():
-    url = make_url(os.environ["TEST_DATABASE_URL"])
-    name = f"{url.database}_fault"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    database_url = url.set(database=name).render_as_string(hide_password=False)
-    app = build_app({"SQLALCHEMY_DATABASE_URI": database_url})
-    with app.app_context():
-        db.create_all()
-        seed_member_municipalities()
-        ensure_privacy_notice()
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    yield database_url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def fault_database(tmp_path):
+    with separate_database("fault", tmp_path) as database_url:
+        app = build_app({"SQLALCHEMY_DATABASE_URI": database_url})
+        with app.app_context():
+            db.create_all()
+            seed_member_municipalities()
+            ensure_privacy_notice()
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        yield database_url
 
 
 def test_a_live_gunicorn_server_rides_out_a_database_restart(fault_database):

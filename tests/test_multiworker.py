@@ -5,11 +5,9 @@ PostgreSQL (TEST_DATABASE_URL): a database of its own next to the test database,
 SQLite: a database file. The server listens on 127.0.0.1 only.
 """
 
-import os
 import threading
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from benchmarks.enrolment import (
     TOKEN,
@@ -20,28 +18,15 @@ from benchmarks.enrolment import (
     log_in_everyone,
 )
 from benchmarks.server import gunicorn
-from tests.conftest import USING_POSTGRES
+from tests.conftest import separate_database
 
 PEOPLE, SEATS, WORKERS = 200, 30, 4
 
 
 @pytest.fixture
 def workers_database(tmp_path):
-    if not USING_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'workers.sqlite3'}"
-        return
-    from sqlalchemy import create_engine, text
-
-    url = make_url(os.environ["TEST_DATABASE_URL"])
-    name = f"{url.database}_workers"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with separate_database("workers", tmp_path) as url:
+        yield url
 
 
 def test_two_hundred_applications_through_four_workers(workers_database):

@@ -13,10 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.conftest import USING_POSTGRES, build_app
+from tests.conftest import build_app, separate_database
 from training_app.accounts.privacy_text import ensure_privacy_notice
 from training_app.extensions import db
 from training_app.municipalities.services import seed_member_municipalities
@@ -46,19 +44,8 @@ def redis_db():
 @pytest.fixture(scope="module")
 def shared_database_url(tmp_path_factory):
     """A database the test process and a worker process both reach."""
-    if not USING_POSTGRES:
-        yield f"sqlite:///{tmp_path_factory.mktemp('jobs') / 'jobs.sqlite3'}"
-        return
-    url = make_url(os.environ["TEST_DATABASE_URL"])
-    name = f"{url.database}_jobs"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with separate_database("jobs", tmp_path_factory.mktemp("jobs")) as url:
+        yield url
 
 
 @pytest.fixture
