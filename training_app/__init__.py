@@ -85,13 +85,9 @@ def _warn_about_development_settings(app: Flask) -> None:
 
 
 def _init_logging(app: Flask) -> None:
-    from .core.tckn import TcknRedactingFilter
+    from .core.tckn import install_redacting_record_factory
 
-    redactor = TcknRedactingFilter()
-    for name in ("training_app", "werkzeug", "gunicorn.error", "gunicorn.access"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, TcknRedactingFilter) for f in logger.filters):
-            logger.addFilter(redactor)
+    install_redacting_record_factory()
     app.logger.setLevel(logging.INFO)  # also installs Flask's stderr handler on "training_app"
 
 

@@ -55,3 +55,16 @@ def test_log_filter_masks_valid_numbers_only():
     )
     TcknRedactingFilter().filter(record)
     assert record.getMessage() == "id 100******46 and order 12345678901"
+
+
+def test_every_logger_and_traceback_is_masked_once_the_app_exists(app, caplog):
+    """Child loggers, other libraries' loggers and exception texts: masked at the record."""
+    caplog.set_level(logging.INFO)
+    logging.getLogger("training_app.mail").warning("to %s", VALID)
+    logging.getLogger("rq.worker").info(f"job args ({VALID!r},)")
+    try:
+        raise ValueError(f"bad {VALID}")
+    except ValueError:
+        logging.getLogger("training_app.jobs").exception("failed")
+    assert VALID not in caplog.text
+    assert caplog.text.count("100******46") == 3

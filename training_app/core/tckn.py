@@ -91,4 +91,30 @@ class TcknRedactingFilter:
         )
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            import logging
+
+            trace = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = _ELEVEN_DIGITS.sub(
+                lambda m: mask_tckn(m.group()) if is_valid_tckn(m.group()) else m.group(), trace
+            )
         return True
+
+
+def install_redacting_record_factory() -> None:
+    """Mask ID numbers in every log record when it is made, whatever logger it comes from
+    (a filter on a logger misses what its child loggers and other libraries log)."""
+    import logging
+
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts_tckn", False):
+        return
+    redactor = TcknRedactingFilter()
+
+    def make_record(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        redactor.filter(record)
+        return record
+
+    make_record.redacts_tckn = True
+    logging.setLogRecordFactory(make_record)
