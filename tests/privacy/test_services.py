@@ -159,9 +159,16 @@ def test_carrying_out_anonymises_the_person_and_keeps_the_register(holder, clien
         actor=user,
     )
     db.session.add(OutboxMessage(recipient=old_email, subject="Hatırlatma", body_text="Işık"))
-    db.session.add(
-        OutboxMessage(recipient=old_email, subject="Eski", body_text="Sayın Işık", status="sent")
+    sent_to_them = OutboxMessage(
+        recipient=old_email, subject="Eski", body_text="Sayın Işık", status="sent"
     )
+    about_them = OutboxMessage(
+        recipient="koordinator@example.org",
+        subject=f"Onay bekleyen başvuru: {person.full_name}",
+        body_text=f"{person.full_name} başvurdu.",
+        status="sent",
+    )
+    db.session.add_all([sent_to_them, about_them])
     person.phone, person.title, person.unit_other = "0555", "Şef", "Arşiv"
     db.session.commit()
     request = services.request_deletion(person, "Lütfen silin.")
@@ -188,8 +195,16 @@ def test_carrying_out_anonymises_the_person_and_keeps_the_register(holder, clien
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == old_email))
     [farewell] = mails.all()
     assert "silindi" in farewell.subject.lower() or "deleted" in farewell.subject.lower()
-    old = db.session.scalar(select(OutboxMessage).where(OutboxMessage.subject == "Eski"))
-    assert old.recipient == user.email and old.body_text == "[silindi]"
+    for emptied in (sent_to_them, about_them):
+        db.session.refresh(emptied)
+        assert (emptied.recipient, emptied.subject, emptied.body_text) == ("[silindi]",) * 3
+    # Once sent, the farewell keeps neither the address nor the name.
+    from training_app.core.mail import deliver_pending
+
+    assert deliver_pending()[1] == 0
+    db.session.refresh(farewell)
+    assert farewell.status == "sent"
+    assert (farewell.recipient, farewell.subject, farewell.body_text) == ("[silindi]",) * 3
     assert (
         db.session.scalar(select(OutboxMessage).where(OutboxMessage.subject == "Hatırlatma"))
         is None
@@ -265,6 +280,54 @@ def test_a_seat_in_a_coming_session_is_given_back(make_user, make_session):
         select(OutboxMessage).where(OutboxMessage.status == "pending")
     ).all()
     assert all("deleted-" not in m.recipient for m in pending)
+
+
+def test_a_session_under_way_keeps_the_registration_for_its_attendance(make_user, make_session):
+    from datetime import timedelta
+
+    from training_app.core.timeutil import local_today
+
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    user = make_user(email="ayse@example.org")
+    session = make_session(requires_approval=False, capacity=5)
+    registration = enrollment.enroll(user.person, session, by=user)
+    session.starts_on = local_today() - timedelta(days=1)  # it has begun since
+    db.session.commit()
+    request = services.request_deletion(user.person, None)
+    db.session.commit()
+    services.carry_out_deletion(request, admin)
+    db.session.commit()
+    assert registration.status == RegistrationStatus.CONFIRMED
+
+
+def test_a_finished_bulk_print_holding_the_person_is_deleted_and_printed_again(
+    app, holder, tmp_path
+):
+    from training_app.certificates.models import PrintJob, PrintJobStatus
+
+    person, admin, certificate = holder
+    app.config["PRINT_JOB_DIR"] = str(tmp_path)
+    merged = tmp_path / "toplu-basim-1-1.pdf"
+    merged.write_bytes(b"%PDF names")
+    job = PrintJob(
+        session_id=certificate.session_id,
+        label="x",
+        status=PrintJobStatus.DONE,
+        total=2,
+        done=2,
+        result_path=merged.name,
+    )
+    db.session.add(job)
+    db.session.commit()
+    request = services.request_deletion(person, None)
+    db.session.commit()
+    services.carry_out_deletion(request, admin)
+    db.session.commit()
+    assert not merged.exists()
+    assert job.status == PrintJobStatus.QUEUED and job.result_path is None
+    from training_app.certificates.services import certificates_for_print
+
+    assert certificate.id not in certificates_for_print(session_id=certificate.session_id)
 
 
 def test_the_queue_puts_the_most_urgent_first_and_flags_overdue(make_user):

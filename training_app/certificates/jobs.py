@@ -319,6 +319,37 @@ def purge_downloaded_results(keep: timedelta = KEEP_AFTER_DOWNLOAD) -> int:
     return len(old)
 
 
+def reprint_jobs_holding(certificate_ids: list[int]) -> int:
+    """Bulk prints that hold any of these documents: the merged PDF is deleted and the job
+    queued again, so that no file keeps a name whose holder had their data deleted. Returns how
+    many jobs go back in the queue."""
+    if not certificate_ids:
+        return 0
+    held = db.session.execute(
+        select(Certificate.session_id, Certificate.municipality_id, Certificate.year).where(
+            Certificate.id.in_(certificate_ids)
+        )
+    ).all()
+    sessions = {row.session_id for row in held}
+    municipality_years = {(row.municipality_id, row.year) for row in held}
+    candidates = db.session.scalars(
+        select(PrintJob).where(
+            PrintJob.status == PrintJobStatus.DONE, PrintJob.result_path.is_not(None)
+        )
+    ).all()
+    requeued = 0
+    for job in candidates:
+        if job.session_id in sessions or (job.municipality_id, job.year) in municipality_years:
+            path = result_file(job)
+            if path is not None:
+                path.unlink(missing_ok=True)
+            job.result_path = None
+            job.status, job.done, job.error = PrintJobStatus.QUEUED, 0, None
+            requeued += 1
+    db.session.flush()
+    return requeued
+
+
 def run_pending_jobs(limit: int | None = None) -> int:
     """Process queued jobs one after the other; returns how many were processed."""
     processed = 0

@@ -376,8 +376,12 @@ def certificates_of_session(session: Session) -> list[Certificate]:
 def certificates_for_print(
     session_id: int | None = None, municipality_id: int | None = None, year: int | None = None
 ) -> list[int]:
-    """Ids of the valid documents of a selection, in Turkish alphabetical order of the name."""
-    query = select(Certificate.id).where(Certificate.status == CertificateStatus.VALID)
+    """Ids of the valid documents of a selection, in Turkish alphabetical order of the name
+    (without those whose holder had their data deleted: a document without a name is no use on
+    paper, and its register entry stays verifiable)."""
+    query = select(Certificate.id).where(
+        Certificate.status == CertificateStatus.VALID, Certificate.holder_name != ""
+    )
     if session_id is not None:
         query = query.where(Certificate.session_id == session_id)
     else:

@@ -31,6 +31,12 @@ MAX_ATTEMPTS = 8
 CLAIM_LEASE = timedelta(minutes=5)
 
 
+#: A dedup_key starting with this marks a message whose address and text are erased once sent
+#: (the last mail to someone whose personal data is being deleted).
+FORGET_ONCE_SENT = "forget-once-sent:"
+SENT_AND_FORGOTTEN = "[silindi]"
+
+
 def queue_mail(
     recipient: str, template: str, locale: str = "tr", dedup_key: str | None = None, **context
 ) -> OutboxMessage | None:
@@ -143,7 +149,9 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
         message.attempts += 1
         try:
             _send(message)
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:  # noqa: BLE001 (any failure is counted, or it comes back forever)
+            if not isinstance(exc, OSError | smtplib.SMTPException):
+                log.exception("Mail %s could not be sent", message.id)
             failed += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
             # Exponential backoff: 1, 2, 4 ... minutes; kept as failed after MAX_ATTEMPTS.
@@ -155,6 +163,8 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
             message.status = "sent"
             message.sent_at = utcnow()
             message.last_error = None
+            if message.dedup_key and message.dedup_key.startswith(FORGET_ONCE_SENT):
+                message.recipient, message.subject, message.body_text = (SENT_AND_FORGOTTEN,) * 3
         db.session.commit()
     return sent, failed
 

@@ -12,19 +12,20 @@ from datetime import date, datetime, timedelta
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Person, PrivacyAcknowledgement, PrivacyNotice, User
 from ..attendance.models import AttendanceMark, Completion
 from ..catalog.models import CalendarToken, Session, SessionStatus, session_trainers
+from ..certificates.jobs import reprint_jobs_holding
 from ..certificates.models import Certificate
 from ..certificates.pdf import render_documents
 from ..certificates.services import verification_url
 from ..core import audit
 from ..core.errors import Conflict, DomainError, InvalidTransition, NotAllowed
-from ..core.mail import queue_mail
+from ..core.mail import FORGET_ONCE_SENT, queue_mail
 from ..core.models import AuditEntry, OutboxMessage
 from ..core.timeutil import local_today, to_local, utcnow
 from ..core.turkish import format_date_short
@@ -443,6 +444,7 @@ def carry_out_deletion(
 
     # A seat held for an anonymous person helps nobody: coming registrations are cancelled
     # (a freed seat goes to the waiting list as usual).
+    # Sessions already under way keep them: their attendance counts when the session closes.
     active = db.session.scalars(
         select(Registration)
         .join(Session, Session.id == Registration.session_id)
@@ -450,26 +452,44 @@ def carry_out_deletion(
             Registration.person_id == person.id,
             Registration.status.in_(ACTIVE_STATES),
             Session.status != SessionStatus.COMPLETED,
+            Session.starts_on > local_today(),
         )
     ).all()
     for registration in active:
         cancel(registration, by, reason="Kişisel verilerin silinmesi talebi")
 
     # The last mail to the old address goes first; then the rest of their mail is removed.
+    # Mail to or about them is removed too: waiting messages dropped, sent ones emptied (those
+    # to coordinators included); the farewell itself is emptied once it has been sent.
     farewell = None
     if user is not None:
         farewell = queue_mail(
-            old_email, "privacy_deletion_done", locale=user.locale, person_name=old_name
+            old_email,
+            "privacy_deletion_done",
+            locale=user.locale,
+            dedup_key=f"{FORGET_ONCE_SENT}privacy-done:{person.id}",
+            person_name=old_name,
         )
-        others = OutboxMessage.recipient == old_email
-        if farewell is not None:
-            others = others & (OutboxMessage.id != farewell.id)
-        db.session.execute(delete(OutboxMessage).where(others, OutboxMessage.status == "pending"))
-        db.session.execute(
-            update(OutboxMessage)
-            .where(others)
-            .values(recipient=placeholder_email(user), body_text=REMOVED)
-        )
+    mentions = [
+        OutboxMessage.subject.contains(old_name, autoescape=True),
+        OutboxMessage.body_text.contains(old_name, autoescape=True),
+    ]
+    if old_email:
+        mentions += [
+            OutboxMessage.recipient == old_email,
+            OutboxMessage.body_text.contains(old_email, autoescape=True),
+            OutboxMessage.last_error.contains(old_email, autoescape=True),
+        ]
+    others = or_(*mentions)
+    if farewell is not None:
+        others = others & (OutboxMessage.id != farewell.id)
+    db.session.execute(delete(OutboxMessage).where(others, OutboxMessage.status == "pending"))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(others)
+        .values(recipient=REMOVED, subject=REMOVED, body_text=REMOVED, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
 
     # The person record.
     person.first_name = ANONYMOUS_FIRST_NAME
@@ -494,6 +514,10 @@ def carry_out_deletion(
 
     # The register keeps every document; only the name (and the job title) leave the snapshot.
     registration_ids = select(Registration.id).where(Registration.person_id == person.id)
+    held = db.session.scalars(
+        select(Certificate.id).where(Certificate.registration_id.in_(registration_ids))
+    ).all()
+    reprint_jobs_holding(held)
     db.session.execute(
         update(Certificate)
         .where(Certificate.registration_id.in_(registration_ids))
