@@ -98,6 +98,13 @@ def test_a_long_inbox_comes_in_pages_and_a_decision_on_page_two_works(
     db.session.expire_all()
     assert db.session.get(Registration, regs[5].id).status == S.CONFIRMED
     assert db.session.get(Registration, regs[4].id).status == S.PENDING_APPROVAL
+    # Deciding the last one of the last page leads back to a page that has applications.
+    client.post(
+        "/coordinator/requests?page=2",
+        data={"registration_ids": [regs[4].id], "decision": "approve"},
+    )
+    emptied = client.get("/coordinator/requests?page=2")
+    assert emptied.status_code == 302 and emptied.headers["Location"].endswith("?page=1")
 
 
 def test_nobody_can_cancel_someone_elses_registration_by_changing_the_id(

@@ -4,7 +4,6 @@ import csv
 import io
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -16,13 +15,11 @@ from werkzeug.routing import BuildError
 
 from ..accounts.models import Person, User
 from ..core.models import AuditEntry
-from ..core.tckn import mask_tckn
 from ..core.timeutil import local_to_utc, to_local
 from ..core.turkish import format_datetime_short, search_key
 from ..extensions import db
 
 PER_PAGE = 50
-_ELEVEN_DIGITS = re.compile(r"\d{11}")
 #: An export holds at most this many entries (newest first); narrow the filters for more.
 EXPORT_LIMIT = 50_000
 
@@ -518,11 +515,6 @@ def export_csv(filters: AuditFilters) -> tuple[str, int]:
             ]
         )
     return out.getvalue(), len(rows)
-
-
-def without_id_numbers(values: dict[str, str]) -> dict[str, str]:
-    """The filters as recorded in the log: an ID number typed into a search box is masked."""
-    return {key: _ELEVEN_DIGITS.sub(lambda m: mask_tckn(m.group()), v) for key, v in values.items()}
 
 
 def _cell(text: str) -> str:

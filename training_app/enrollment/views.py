@@ -187,6 +187,9 @@ def coordinator_inbox():
             for problem in problems:
                 flash(problem, "warning")
             return redirect(url_for("enrollment.coordinator_inbox", page=page.page))
+    if not page.items and page.page > 1:
+        # The last page emptied by a decision: show the one before it.
+        return redirect(url_for("enrollment.coordinator_inbox", page=max(page.pages, 1)))
     return render_template("enrollment/inbox.html", page=page, form=form)
 
 
