@@ -279,3 +279,15 @@ def test_a_registration_shows_its_history_to_the_coordinator(
         < history.index("Belediye onayı bekleniyor")
         < history.index("Reddedildi")
     )
+
+
+def test_the_inbox_shows_when_people_applied_in_istanbul_time(
+    client, make_session, participant, make_user, enrol
+):
+    from datetime import datetime
+
+    registration = enrol(participant("Ilgın"), make_session(requires_approval=True))
+    registration.requested_at = datetime(2026, 3, 1, 21, 30)  # stored in UTC
+    db.session.commit()
+    login(client, make_user(Role.COORDINATOR, email="c@example.org", coordinated="Ilgın").email)
+    assert "02.03.2026 00:30" in client.get("/coordinator/requests").get_data(as_text=True)

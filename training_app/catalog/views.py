@@ -272,9 +272,3 @@ def hours_filter(minutes: int | None) -> str:
 
     minutes = minutes or 0
     return format_number(minutes / 60, digits=0 if minutes % 60 == 0 else 1)
-
-
-@bp.app_template_filter("local_datetime")
-def local_datetime_filter(value) -> str:
-    """A stored naive-UTC instant as Istanbul time: 29.11.2026 14:05."""
-    return format_datetime_short(to_local(value))

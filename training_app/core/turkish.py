@@ -141,6 +141,20 @@ def format_percent(value: float | Decimal | None, digits: int = 0) -> str:
     return _babel_percent(value, format=pattern, locale=_locale())
 
 
+def format_local_datetime(value: datetime | None) -> str:
+    """A stored instant (naive UTC) as Istanbul time: 29.11.2026 17:05."""
+    from .timeutil import to_local
+
+    return format_datetime_short(to_local(value))
+
+
+def format_local_date(value: datetime | None) -> str:
+    """The Istanbul day of a stored instant (naive UTC): 29.11.2026."""
+    from .timeutil import to_local
+
+    return format_date_short(to_local(value))
+
+
 JINJA_FILTERS = {
     "tr_upper": tr_upper,
     "tr_lower": tr_lower,
@@ -148,6 +162,8 @@ JINJA_FILTERS = {
     "date_long": format_date_long,
     "datetime_short": format_datetime_short,
     "datetime_long": format_datetime_long,
+    "local_datetime": format_local_datetime,
+    "local_date": format_local_date,
     "number": format_number,
     "percent": format_percent,
 }
