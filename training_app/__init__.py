@@ -262,6 +262,7 @@ def _register_template_helpers(app: Flask) -> None:
 
         return {
             "union_name": app.config["UNION_NAME"],
+            "union_short_code": app.config["UNION_SHORT_CODE"],
             "current_locale": str(get_locale() or "tr"),
             "navigation": navigation_for(current_user),
             "Role": Role,

@@ -291,3 +291,15 @@ def test_no_audit_entry_ever_holds_a_raw_id_number(client, make_user, make_sessi
         f"{first_tckn[:3]}******{first_tckn[-2:]}",
         f"{second_tckn[:3]}******{second_tckn[-2:]}",
     ]
+
+
+def test_an_action_on_the_logged_in_user_is_recorded_on_their_account(app, make_user):
+    from flask_login import current_user, login_user
+
+    from training_app.core import audit
+
+    user = make_user(email="kendisi@example.org")
+    with app.test_request_context():
+        login_user(user)
+        entry = audit.record("privacy_notice.acknowledge", current_user)
+    assert (entry.object_type, entry.object_id) == ("User", user.id)

@@ -1,5 +1,6 @@
 """The municipality page's membership periods: list, add, end, remove; refusals keep input."""
 
+import re
 from datetime import timedelta
 
 from tests.conftest import municipality
@@ -61,6 +62,11 @@ def test_refused_period_comes_back_with_its_input_and_a_turkish_reason(client, l
     assert response.status_code == 400
     assert "Bu belediyenin zaten açık bir üyelik dönemi var (08.04.2019" in page
     assert 'value="2021-01-01"' in page and 'value="Yanlış giriş"' in page
+    # The municipality's own form above shows what is stored (it is active), not the refused
+    # period form's fields: saving it next would otherwise deactivate the municipality.
+    assert re.search(
+        r'<input[^>]*checked[^>]*id="is_active"|<input[^>]*id="is_active"[^>]*checked', page
+    )
     response = client.post(
         f"/admin/municipalities/{ilgin.id}/membership",
         data={"joined_on": "2010-05-02", "left_on": "2010-05-01"},

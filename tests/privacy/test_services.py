@@ -375,3 +375,20 @@ def test_certificates_of_an_anonymised_holder_keep_their_order_key_neutral(holde
     ).all()
     assert sorted(keys)[0] == ""  # the anonymised one; the other holder keeps theirs
     assert len([k for k in keys if k]) == 1
+
+
+def test_the_office_sees_the_name_was_deleted_and_cannot_reissue(holder, client):
+    from tests.conftest import login
+    from training_app.certificates import services as certificates
+
+    person, admin, certificate = holder
+    request = services.request_deletion(person, None)
+    services.carry_out_deletion(request, admin)
+    db.session.commit()
+    with pytest.raises(DomainError):
+        certificates.reissue(certificate, "Ad düzeltmesi", admin)
+    login(client, admin.email)
+    page = client.get(f"/certificates/sessions/{certificate.session_id}").get_data(as_text=True)
+    assert "(ad, sahibinin talebiyle silindi)" in page
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "(ad, sahibinin talebiyle silindi)" in page and "Belgeyi yeniden düzenle" not in page

@@ -79,7 +79,9 @@ class MunicipalityForm(FlaskForm):
 
 
 class UnitForm(FlaskForm):
-    name = StringField(_l("Unit name"), validators=[InputRequired(), Length(max=150)])
+    name = StringField(
+        _l("Unit name"), validators=[InputRequired(), Length(max=150)], id="unit-name"
+    )
 
 
 def fill_municipality_choices(form) -> None:

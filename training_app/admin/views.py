@@ -243,7 +243,9 @@ def _municipality_page(
     from ..municipalities.services import membership_status
 
     if form is None:
-        form = MunicipalityForm(obj=municipality)
+        # Never from the request: a refused period or unit form posts other fields, and an
+        # unticked box would read as "inactive".
+        form = MunicipalityForm(formdata=None, obj=municipality)
         form.kind.data = municipality.kind.value
         fill_municipality_choices(form)
     return (

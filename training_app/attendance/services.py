@@ -462,6 +462,8 @@ def correct_exam_score(
     if completion is None:
         raise DomainError(_("This person was not on the session's roster when it was closed."))
     old_score, old_document = completion.exam_score, completion.document_kind
+    if old_score == score:
+        raise DomainError(_("This is already the exam score."), field="score")
     completion = _complete(registration, by, score=score, keep_score=False)
     audit.record(
         "attendance.score_corrected",

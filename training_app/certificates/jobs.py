@@ -143,15 +143,17 @@ def process_job(job_id: int) -> None:
     """Render a claimed job; on failure record the error so that it can be retried."""
     job = db.session.get(PrintJob, job_id, populate_existing=True)
     attempt = job.attempts
-    ids = certificates_for_print(job.session_id, job.municipality_id, job.year)
-    total = len(ids)
-    # Parts left by earlier runs of this job (a killed worker) are of no use to this one.
-    for old in job_dir().glob(f"job-{job_id}-*"):
-        shutil.rmtree(old, ignore_errors=True)
     workdir = job_dir() / f"job-{job_id}-{attempt}"
-    workdir.mkdir(parents=True)
     name = f"toplu-basim-{job_id}-{attempt}.pdf"
     try:
+        ids = certificates_for_print(job.session_id, job.municipality_id, job.year)
+        total = len(ids)
+        # What earlier runs of this job left (a killed worker) is of no use to this one.
+        for old in job_dir().glob(f"job-{job_id}-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        for old in job_dir().glob(f"toplu-basim-{job_id}-*.pdf"):
+            old.unlink(missing_ok=True)
+        workdir.mkdir(parents=True)
         _progress(job_id, attempt, 0, total)
         size = chunk_size()
         chunks = [ids[start : start + size] for start in range(0, total, size)]

@@ -320,6 +320,8 @@ def reissue(certificate: Certificate, reason: str, by: User | None) -> Certifica
     reason = _reason(reason)
     if not certificate.is_valid:
         raise DomainError(_("Only a valid document can be reissued."))
+    if not certificate.holder_name:
+        raise DomainError(_("The holder had their personal data deleted: nothing to reissue."))
     year = local_today().year
     lock_register(year)
     db.session.refresh(certificate)

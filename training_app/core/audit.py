@@ -15,6 +15,8 @@ def _current_actor_id() -> int | None:
 
 def record(action: str, obj=None, changes: dict | None = None, actor=None) -> AuditEntry:
     """Add an audit entry for `action` on `obj`; `changes` must never hold a raw ID number."""
+    if hasattr(obj, "_get_current_object"):  # current_user: record the user, not the proxy
+        obj = obj._get_current_object()
     entry = AuditEntry(
         action=action,
         object_type=type(obj).__name__ if obj is not None else None,

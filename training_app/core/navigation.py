@@ -19,7 +19,8 @@ class NavItem:
 def navigation_for(user) -> list[NavItem]:
     from ..accounts.models import Role
 
-    items = [NavItem("core.home", _("Home")), NavItem("catalog.list_sessions", _("Catalogue"))]
+    # The union's name at the left of the bar leads home.
+    items = [NavItem("catalog.list_sessions", _("Catalogue"))]
     if not user or not user.is_authenticated:
         return items
     if user.person is not None and user.has_role(Role.PARTICIPANT, Role.COORDINATOR):

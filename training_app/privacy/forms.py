@@ -48,12 +48,13 @@ class RejectForm(FlaskForm):
             Length(max=MAX_TEXT),
         ],
         description=_l("Sent to the person by e-mail, with the legal ground."),
+        id="reject-note",
     )
 
 
 class NoticeForm(FlaskForm):
     title = StringField(
-        _l("Title"),
+        _l("Heading"),
         validators=[DataRequired(message=_l("Enter the title.")), Length(max=200)],
     )
     body = TextAreaField(
