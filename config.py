@@ -64,6 +64,8 @@ class Config:
     #: Public verification of documents (page and form), per client address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
     VERIFY_API_RATE_LIMIT = os.environ.get("VERIFY_API_RATE_LIMIT", "120 per minute")
+    #: Copies of one's personal data (each renders every document of the person), per user.
+    DATA_ARCHIVE_RATE_LIMIT = os.environ.get("DATA_ARCHIVE_RATE_LIMIT", "10 per hour")
     #: "rq" (the default with REDIS_URL): `flask worker` processes run bulk print jobs; "thread"
     #: (the default without): the web process does; "off": run `flask certificates work --loop`.
     PRINT_WORKER = os.environ.get("PRINT_WORKER", "rq" if REDIS_URL else "thread")

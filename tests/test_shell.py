@@ -196,6 +196,10 @@ def test_the_production_configuration_refuses_the_development_keys(monkeypatch):
     monkeypatch.setattr(config.Config, "TCKN_KEY", "from-the-environment")
     with pytest.raises(RuntimeError, match="SECRET_KEY still have their public development"):
         create_app("production")
-    monkeypatch.setattr(config.Config, "SECRET_KEY", "also-from-the-environment")
+    monkeypatch.setattr(config.Config, "SECRET_KEY", "")
+    with pytest.raises(RuntimeError, match="at least 32 characters"):
+        create_app("production")
+    monkeypatch.setattr(config.Config, "SECRET_KEY", "k" * 32)
+    monkeypatch.setattr(config.Config, "TCKN_KEY", "t" * 32)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

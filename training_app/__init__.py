@@ -58,6 +58,10 @@ def create_app(config=None) -> Flask:
     return app
 
 
+#: Shortest SECRET_KEY / TCKN_KEY accepted in production (an empty key encrypts nothing).
+MIN_KEY_LENGTH = 32
+
+
 def _warn_about_development_settings(app: Flask) -> None:
     """Say loudly which development defaults are still in use (fine for `make run`, not for a
     real installation: QR codes would point to 127.0.0.1, and the keys are public)."""
@@ -70,11 +74,18 @@ def _warn_about_development_settings(app: Flask) -> None:
         "TCKN_KEY": config_module.DEV_TCKN_KEY,
     }
     left = [key for key, value in defaults.items() if app.config.get(key) == value]
-    if left and app.config.get("REFUSE_DEVELOPMENT_KEYS"):
-        raise RuntimeError(
-            f"{' and '.join(left)} still have their public development values: set them in the "
-            "environment (see README, Production) before serving."
-        )
+    if app.config.get("REFUSE_DEVELOPMENT_KEYS"):
+        if left:
+            raise RuntimeError(
+                f"{' and '.join(left)} still have their public development values: set them in "
+                "the environment (see README, Production) before serving."
+            )
+        weak = [key for key in defaults if len(app.config.get(key) or "") < MIN_KEY_LENGTH]
+        if weak:
+            raise RuntimeError(
+                f"{' and '.join(weak)} must be at least {MIN_KEY_LENGTH} characters long "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
     if app.config.get("PUBLIC_BASE_URL", "").startswith(("http://127.0.0.1", "http://localhost")):
         left.append("PUBLIC_BASE_URL")
     if left:

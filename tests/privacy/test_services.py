@@ -392,3 +392,11 @@ def test_the_office_sees_the_name_was_deleted_and_cannot_reissue(holder, client)
     assert "(ad, sahibinin talebiyle silindi)" in page
     page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
     assert "(ad, sahibinin talebiyle silindi)" in page and "Belgeyi yeniden düzenle" not in page
+
+
+def test_nobody_rejects_their_own_request(make_user):
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    request = services.request_deletion(admin.person, None)
+    db.session.commit()
+    with pytest.raises(NotAllowed):
+        services.reject_deletion(request, admin, "Kendi talebim")

@@ -190,3 +190,11 @@ def test_notice_editor_previews_and_publishes_and_users_acknowledge_at_login(cli
     assert client.get("/privacy/my-data").status_code == 200
     rows = services.notice_versions()
     assert [(r.notice.version, r.acknowledged) for r in rows] == [(2, 2), (1, 2)]
+
+
+def test_copies_of_ones_data_are_limited_per_user(app, client, holder):
+    person, _admin, _certificate = holder
+    app.config["DATA_ARCHIVE_RATE_LIMIT"] = "2 per hour"
+    login(client, person.user.email)
+    codes = [client.post("/privacy/my-data/archive").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]

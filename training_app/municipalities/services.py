@@ -287,6 +287,15 @@ def _period_facts(period: MembershipPeriod) -> dict:
     }
 
 
+def _lock(municipality: Municipality) -> None:
+    """Two admins editing one municipality's periods at once take turns (PostgreSQL row lock;
+    SQLite writes one at a time anyway), so the overlap checks see each other's periods."""
+    db.session.execute(
+        select(Municipality.id).where(Municipality.id == municipality.id).with_for_update()
+    )
+    db.session.refresh(municipality, ["membership_periods"])
+
+
 def add_membership_period(
     municipality: Municipality,
     joined_on: date,
@@ -295,6 +304,7 @@ def add_membership_period(
     by,
 ) -> MembershipPeriod:
     """Record a span of membership (from an assembly decision); is_member follows."""
+    _lock(municipality)
     _check_period(municipality, joined_on, left_on)
     note = " ".join((note or "").split()) or None
     period = MembershipPeriod(joined_on=joined_on, left_on=left_on, note=note)
@@ -312,6 +322,7 @@ def end_membership_period(period: MembershipPeriod, left_on: date, by) -> None:
     if left_on is None:
         raise DomainError(_("Enter the last day of membership."), field="left_on")
     municipality = period.municipality
+    _lock(municipality)
     _check_period(municipality, period.joined_on, left_on, period)
     period.left_on = left_on
     db.session.flush()

@@ -378,6 +378,8 @@ def withdraw_deletion(request: DeletionRequest, by: User) -> DeletionRequest:
 def reject_deletion(request: DeletionRequest, by: User, note: str | None) -> DeletionRequest:
     """The office refuses a request (e.g. a legal duty to keep the data); the person is told why."""
     note = _text(note)
+    if request.person.user_id is not None and request.person.user_id == by.id:
+        raise NotAllowed(_("Another administrator must answer your own request."))
     if note is None:
         raise DomainError(_("Write why the request is rejected."), field="note")
     _lock_person(request.person)

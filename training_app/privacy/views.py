@@ -1,7 +1,16 @@
 """My personal data (a copy, a deletion request), the office's queue of deletion requests and
 the privacy notice editor."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +21,7 @@ from ..core.forms import show_refusal
 from ..core.permissions import admin_required, login_required
 from ..core.timeutil import local_today
 from ..core.turkish import format_date_short
-from ..extensions import db
+from ..extensions import db, limiter
 from . import services
 from .forms import ButtonForm, CarryOutForm, DeletionRequestForm, NoticeForm, RejectForm
 from .models import ANSWER_WITHIN_DAYS, DeletionRequest, DeletionRequestStatus
@@ -51,8 +60,17 @@ def my_data():
     return _my_data_page()
 
 
+def _archive_limit() -> str:
+    return current_app.config["DATA_ARCHIVE_RATE_LIMIT"]
+
+
+def _per_user() -> str:
+    return f"user:{current_user.get_id()}"
+
+
 @bp.route("/privacy/my-data/archive", methods=["POST"])
 @login_required
+@limiter.limit(_archive_limit, key_func=_per_user)
 def download_archive():
     """A ZIP with your data (JSON), your documents (PDF) and a README; the download is audited.
 
