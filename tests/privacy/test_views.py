@@ -32,6 +32,7 @@ def test_my_data_page_download_and_deletion_request(client, holder):
     assert f"belgeler/{certificate.register_number}.pdf" in archive.namelist()
     data = json.loads(archive.read(services.ARCHIVE_JSON))
     assert data["profile"]["tckn_masked"] == person.tckn_masked
+    assert "user.login" in [a["action"] for a in data["activity"]]  # their sign-ins too
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "privacy.export"))
 
     # Without the confirmation box: refused, and the reason typed is kept.

@@ -198,6 +198,16 @@ def personal_data(person: Person) -> dict:
         .where(DeletionRequest.person_id == person.id)
         .order_by(DeletionRequest.requested_at, DeletionRequest.id)
     )
+    # What they did in the system (sign-ins, changes) with the address it came from.
+    activity = (
+        db.session.execute(
+            select(AuditEntry.at, AuditEntry.action, AuditEntry.ip_address)
+            .where(AuditEntry.actor_user_id == user.id)
+            .order_by(AuditEntry.at, AuditEntry.id)
+        ).all()
+        if user is not None
+        else []
+    )
     return {
         "generated_at": _iso(utcnow()),
         "data_controller": current_app.config["UNION_NAME"],
@@ -242,6 +252,9 @@ def personal_data(person: Person) -> dict:
                 "pdf": _pdf_name(c) if c.is_valid else None,
             }
             for c in certificates_of(person)
+        ],
+        "activity": [
+            {"at": _iso(at), "action": action, "ip_address": ip} for at, action, ip in activity
         ],
         "deletion_requests": [
             {
