@@ -119,7 +119,7 @@ def test_participant_downloads_asks_deletion_and_admin_anonymises(browser, base_
         _login(page, ADMIN)
         menu = page.get_by_role("navigation", name="Ana menü")
         menu.get_by_role("button", name="Yönetim").click()
-        menu.get_by_role("link", name="Veri talepleri").click()
+        menu.get_by_role("link", name="Silme talepleri").click()
         expect(page.get_by_test_id("request-row")).to_have_count(1)
         page.get_by_role("link", name="Gül Şahin").click()
         expect(page.get_by_text("Belediyeden ayrıldım.")).to_be_visible()

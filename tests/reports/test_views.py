@@ -104,6 +104,9 @@ def test_invalid_period_falls_back_to_this_year_with_errors(app, client, login_a
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     assert client.get("/reports/?year=abcd").status_code == 200
+    # A year outside the list, or a municipality that does not exist, typed into the address.
+    assert "Listeden bir yıl seçin." in client.get("/reports/?year=1990").get_data(as_text=True)
+    assert client.get("/reports/?municipality=99999").status_code == 404
 
 
 def test_municipality_record_page_and_xlsx(app, client, login_as, two_municipalities):

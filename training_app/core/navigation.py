@@ -48,7 +48,7 @@ def navigation_for(user) -> list[NavItem]:
                     NavItem("certificates.signatories", _("Signatories")),
                     NavItem("admin.list_users", _("Users")),
                     NavItem("admin.list_municipalities", _("Municipalities")),
-                    NavItem("privacy.admin_requests", _("Data requests")),
+                    NavItem("privacy.admin_requests", _("Deletion requests")),
                     NavItem("privacy.admin_notices", _("Privacy notice")),
                     NavItem("admin.list_audit_entries", _("Audit log")),
                 ),

@@ -39,7 +39,8 @@ class PeriodForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         year = self.year.data
-        if year and not (str(year).isascii() and str(year).isdigit() and len(str(year)) == 4):
+        offered = {value for value, _label in self.year.choices or []}
+        if year and (str(year) not in offered if offered else not str(year).isdigit()):
             self.year.errors.append(_l("Choose a year from the list."))
             ok = False
         start, end = self.date_from.data, self.date_to.data

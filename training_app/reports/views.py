@@ -27,6 +27,8 @@ def _filters(all_label=None) -> tuple[PeriodForm, services.Period, int | None]:
     municipality_id = form.municipality_id
     if municipality_id is not None:
         require_municipality(current_user, municipality_id)
+        if municipality_id not in {m.id for m in municipalities}:
+            abort(404)  # an id typed into the address that names no municipality
     return form, form.period(local_today()), municipality_id
 
 
