@@ -1,6 +1,7 @@
 """Without Redis, background calls run on a thread of the web process, each in an app context of
 its own: `make run` needs nothing else. (With Redis: tests/core/test_mail_worker.py.)"""
 
+import pytest
 from flask import current_app
 from sqlalchemy import select
 
@@ -23,12 +24,17 @@ def test_without_redis_a_background_call_runs_on_a_thread_with_an_app_context(ap
     assert seen == [(42, app.name)]
 
 
-def test_without_redis_a_commit_that_queued_mail_delivers_it_from_a_thread(
+@pytest.mark.parametrize("redis_url", ["", "redis://127.0.0.1:1/0"], ids=["no-redis", "redis-set"])
+def test_with_mail_worker_thread_a_commit_that_queued_mail_delivers_it_from_a_thread(
     app,
     smtp_server,  # noqa: F811
+    redis_url,
 ):
+    """MAIL_WORKER=thread delivers in this process, even when REDIS_URL is set (for the limits
+    or the print queue): nothing waits on a Redis queue that no worker reads."""
     inbox, _controller = smtp_server()
     app.config["MAIL_WORKER"] = "thread"
+    app.config["REDIS_URL"] = redis_url
     with app.test_request_context():
         queue_mail("ayse@example.org", "welcome", person_name="Ayşe Işık")
     db.session.commit()  # the commit wakes a delivery on the thread

@@ -54,15 +54,17 @@ def enqueue(
     queue: str = "print",
     key: str | None = None,
     timeout: int | None = None,
+    via_redis: bool | None = None,
 ) -> bool:
     """Run fn(*args) in the background, in an app context of its own.
 
     With a `key`, nothing is added while a call with that key is still waiting in the queue.
     Returns False when Redis could not be reached; the caller's row stays and the sweep of a
-    worker queues it later, so the caller goes on as if it had been queued.
+    worker queues it later, so the caller goes on as if it had been queued. `via_redis` follows
+    the caller's setting (MAIL_WORKER=thread with REDIS_URL set runs in this process).
     """
     app = current_app._get_current_object()
-    if not uses_redis(app):
+    if not (uses_redis(app) if via_redis is None else via_redis):
         _in_process_runner(app).submit(fn, args)
         return True
     from redis.exceptions import RedisError

@@ -82,7 +82,12 @@ def wake_delivery() -> None:
     if current_app.config.get("MAIL_WORKER") not in ("rq", "thread"):
         return
     try:
-        enqueue(deliver_outbox, queue="mail", key="deliver-mail")
+        enqueue(
+            deliver_outbox,
+            queue="mail",
+            key="deliver-mail",
+            via_redis=current_app.config.get("MAIL_WORKER") == "rq",
+        )
     except Exception:
         log.exception("Could not queue the mail delivery; the sweep will pick it up")
 
