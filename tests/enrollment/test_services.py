@@ -249,3 +249,19 @@ def test_reminders_command_is_idempotent(runner, make_session, participant, enro
     enrol(participant(), session)
     assert "Reminders queued: 1" in runner.invoke(args=["reminders"]).output
     assert "Reminders queued: 0" in runner.invoke(args=["reminders"]).output
+
+
+def test_an_unconfirmed_import_holding_id_numbers_is_gone_after_a_day(make_session, make_user):
+    from training_app.enrollment.imports import store_upload
+    from training_app.enrollment.models import PendingImport
+
+    session = make_session()
+    admin = make_user(Role.ADMIN, email="office@example.org")
+    old = store_upload(session, admin, "eski.csv", "tckn;ad\n")
+    old.created_at = utcnow() - timedelta(days=2)
+    recent = store_upload(session, admin, "yeni.csv", "tckn;ad\n")
+    db.session.commit()
+    store_upload(session, admin, "bugun.csv", "tckn;ad\n")
+    db.session.commit()
+    kept = set(db.session.scalars(select(PendingImport.filename)))
+    assert kept == {"yeni.csv", "bugun.csv"} and recent.filename in kept

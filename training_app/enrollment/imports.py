@@ -7,10 +7,11 @@ semicolon separated, headers in Turkish or English in any order.
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..accounts.models import Person, Position, User
 from ..accounts.services import find_person_by_tckn, invite_person, tidy_name
@@ -23,6 +24,9 @@ from ..extensions import db
 from ..municipalities.models import Municipality
 from .models import RegistrationStatus
 from .services import eligibility_problem, enroll, registration_of
+
+#: An uploaded roster waiting for its preview to be confirmed is kept this long.
+KEEP_UNCONFIRMED_IMPORT = timedelta(days=1)
 
 MAX_ROWS = 2000
 
@@ -260,10 +264,15 @@ def import_rows(text: str, session: Session, by: User) -> tuple[int, ImportPrevi
 
 
 def store_upload(session: Session, by: User, filename: str, text: str):
-    """Keep an uploaded file (encrypted) until the administrator confirms the preview."""
+    """Keep an uploaded file (encrypted) until the administrator confirms the preview; previews
+    left unconfirmed for a day go (they hold ID numbers)."""
     from ..core.tckn import vault
+    from ..core.timeutil import utcnow
     from .models import PendingImport
 
+    db.session.execute(
+        delete(PendingImport).where(PendingImport.created_at < utcnow() - KEEP_UNCONFIRMED_IMPORT)
+    )
     pending = PendingImport(
         session_id=session.id,
         created_by_id=by.id,
