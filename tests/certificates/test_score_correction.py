@@ -78,6 +78,10 @@ def test_the_office_corrects_on_the_page_and_is_warned_about_the_issued_document
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Sınav notu düzeltildi." in page
     assert "Başarı Belgesi" in page and "iptal edin veya yeniden düzenleyin" in page
+    # The documents page keeps saying so until the document is reissued.
+    documents = client.get(f"/certificates/sessions/{session.id}").get_data(as_text=True)
+    assert documents.count('data-testid="earned-otherwise"') == 1
+    assert "Artık hak ettiği: Başarı Belgesi." in documents
 
 
 def test_a_session_not_closed_has_no_correction(client, taught_session, make_user):

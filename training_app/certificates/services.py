@@ -375,6 +375,20 @@ def certificates_of_session(session: Session) -> list[Certificate]:
     )
 
 
+def earned_otherwise(session: Session, certificates: list[Certificate]) -> dict[int, DocumentKind]:
+    """Valid documents whose kind no longer matches what the registration earned (an exam
+    score or attendance corrected after issuing): document id -> the kind earned now."""
+    from ..attendance.services import completions_of
+
+    completions = completions_of(session)
+    out = {}
+    for certificate in certificates:
+        completion = completions.get(certificate.registration_id)
+        if certificate.is_valid and completion and completion.document_kind != certificate.kind:
+            out[certificate.id] = completion.document_kind
+    return out
+
+
 def certificates_for_print(
     session_id: int | None = None, municipality_id: int | None = None, year: int | None = None
 ) -> list[int]:

@@ -47,10 +47,12 @@ def _verify_limit() -> str:
 def session_documents(session_id):
     """The documents of a session: issue them after closing, print them all, open one."""
     session = db.get_or_404(Session, session_id)
+    certificates = services.certificates_of_session(session)
     return render_template(
         "certificates/session.html",
         session=session,
-        certificates=services.certificates_of_session(session),
+        certificates=certificates,
+        earned_otherwise=services.earned_otherwise(session, certificates),
         closed=session.status == SessionStatus.COMPLETED,
         form=ConfirmForm(),
     )
