@@ -53,6 +53,11 @@ def test_archive_holds_the_data_the_documents_and_a_readme(holder):
     assert [e["to"] for e in registration["status_history"]][-1] == "completed"
     assert len(registration["attendance"]) == 2
     assert {m["status"] for m in registration["attendance"]} == {"present"}
+    # How each mark was entered (and any change, with its reason).
+    assert [(h["from"], h["to"]) for h in registration["attendance_history"]] == [
+        (None, "present"),
+        (None, "present"),
+    ]
     assert registration["completion"]["attended_minutes"] == 360
     [document] = data["certificates"]
     assert document["register_number"] == certificate.register_number

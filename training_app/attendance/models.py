@@ -104,6 +104,7 @@ class AttendanceMarkChange(db.Model):
 
     by_user: Mapped[User | None] = relationship()
     registration: Mapped[Registration] = relationship()
+    meeting: Mapped[Meeting] = relationship()
 
     def __repr__(self) -> str:
         return f"<AttendanceMarkChange {self.registration_id} {self.old_status}->{self.new_status}>"

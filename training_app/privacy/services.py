@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Person, PrivacyAcknowledgement, PrivacyNotice, User
-from ..attendance.models import AttendanceMark, Completion
+from ..attendance.models import AttendanceMark, AttendanceMarkChange, Completion
 from ..catalog.models import CalendarToken, Session, SessionStatus, session_trainers
 from ..certificates.jobs import reprint_jobs_holding
 from ..certificates.models import Certificate
@@ -94,8 +94,16 @@ def _registrations(person: Person) -> list[dict]:
     )
     ids = [r.id for r in registrations]
     marks: dict[int, list[AttendanceMark]] = {}
+    changes: dict[int, list[AttendanceMarkChange]] = {}
     completions: dict[int, Completion] = {}
     if ids:
+        for change in db.session.scalars(
+            select(AttendanceMarkChange)
+            .where(AttendanceMarkChange.registration_id.in_(ids))
+            .options(selectinload(AttendanceMarkChange.meeting))
+            .order_by(AttendanceMarkChange.at, AttendanceMarkChange.id)
+        ):
+            changes.setdefault(change.registration_id, []).append(change)
         for mark in db.session.scalars(
             select(AttendanceMark)
             .where(AttendanceMark.registration_id.in_(ids))
@@ -148,6 +156,19 @@ def _registrations(person: Person) -> list[dict]:
                         "minutes_attended": mark.minutes_attended,
                     }
                     for mark in marks.get(registration.id, [])
+                ],
+                # Every mark as it was entered and changed, with the reason given for a change.
+                "attendance_history": [
+                    {
+                        "at": _iso(change.at),
+                        "day": _iso(change.meeting.day),
+                        "from": change.old_status.value if change.old_status else None,
+                        "to": change.new_status.value,
+                        "to_label": _label(change.new_status),
+                        "minutes_attended": change.new_minutes,
+                        "reason": change.reason,
+                    }
+                    for change in changes.get(registration.id, [])
                 ],
                 "completion": {
                     "attended_minutes": completion.attended_minutes,
