@@ -303,3 +303,24 @@ def test_an_action_on_the_logged_in_user_is_recorded_on_their_account(app, make_
         login_user(user)
         entry = audit.record("privacy_notice.acknowledge", current_user)
     assert (entry.object_type, entry.object_id) == ("User", user.id)
+
+
+def test_recorded_codes_and_numbers_read_in_turkish(client, login_as):
+    login_as(Role.ADMIN, email="ofis@example.org", municipality_name=None)
+    add_entry(
+        "attendance.score_corrected",
+        datetime(2026, 3, 9, 8),
+        changes={
+            "exam_score": [55.0, 72.5],
+            "document_kind": ["attendance", "achievement"],
+            "result": "confirmed",
+        },
+    )
+    page = client.get("/admin/audit?action=attendance.score_corrected").get_data(as_text=True)
+    assert "Başarı Belgesi" in page and "72,5" in page and "achievement" not in page
+    exported = client.get("/admin/audit.csv?action=attendance.score_corrected")
+    [_header, row] = csv_rows(exported.get_data(as_text=True))
+    assert row[7] == (
+        "Sınav notu: 55 → 72,5; Hak edilen belge: Katılım Belgesi → Başarı Belgesi; "
+        "Sonuç: Onaylandı"
+    )

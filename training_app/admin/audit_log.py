@@ -16,7 +16,7 @@ from werkzeug.routing import BuildError
 from ..accounts.models import Person, User
 from ..core.models import AuditEntry
 from ..core.timeutil import local_to_utc, to_local
-from ..core.turkish import format_datetime_short, search_key
+from ..core.turkish import format_datetime_short, format_number, search_key
 from ..extensions import db
 
 PER_PAGE = 50
@@ -146,6 +146,12 @@ FIELD_LABELS = {
     "format": _l("Format"),
     "rows": _l("Rows"),
     "reason": _l("Reason"),
+    "status": _l("Status"),
+    "result": _l("Result"),
+    "exam_score": _l("Exam score"),
+    "document_kind": _l("Document earned"),
+    "session_id": _l("Session"),
+    "nominated": _l("Nominated"),
 }
 
 #: Where a record type's page is: endpoint and the name of its id argument.
@@ -330,13 +336,41 @@ class AuditRow:
         )
 
 
-def _value(value) -> str:
+def _value_labels() -> dict[str, str]:
+    """code -> label of the states and kinds the entries record ("confirmed" -> "Onaylandı")."""
+    from ..accounts.models import EmploymentType, Position, Role
+    from ..attendance.models import AttendanceStatus
+    from ..catalog.models import DocumentKind
+    from ..certificates.models import CertificateStatus
+    from ..enrollment.models import RegistrationStatus
+    from ..municipalities.models import MunicipalityKind
+
+    labels = {}
+    for kind in (
+        MunicipalityKind,
+        CertificateStatus,
+        DocumentKind,
+        AttendanceStatus,
+        EmploymentType,
+        Position,
+        Role,
+        RegistrationStatus,  # last: its labels win where codes are shared
+    ):
+        labels.update({member.value: member.label for member in kind})
+    return labels
+
+
+def _value(value, labels: dict[str, str] | None = None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, float):
+        return format_number(value, digits=0 if value.is_integer() else 1)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
+    if labels and isinstance(value, str) and value in labels:
+        return labels[value]
     return str(value)
 
 
@@ -347,12 +381,13 @@ def readable_changes(changes, object_type: str | None = None) -> list[tuple[str,
     if not isinstance(changes, dict):
         return [("", _value(changes), None)]
     lines = []
+    codes = _value_labels()
     for key, value in changes.items():
         label = str(FIELD_LABELS.get(f"{object_type}.{key}") or FIELD_LABELS.get(key, key))
         if isinstance(value, list) and len(value) == 2:
-            lines.append((label, _value(value[0]), _value(value[1])))
+            lines.append((label, _value(value[0], codes), _value(value[1], codes)))
         else:
-            lines.append((label, _value(value), None))
+            lines.append((label, _value(value, codes), None))
     return lines
 
 
