@@ -374,14 +374,16 @@ def _value(value, labels: dict[str, str] | None = None) -> str:
     return str(value)
 
 
-def readable_changes(changes, object_type: str | None = None) -> list[tuple[str, str, str | None]]:
+def readable_changes(
+    changes, object_type: str | None = None, codes: dict[str, str] | None = None
+) -> list[tuple[str, str, str | None]]:
     """(field, old, new) for an update's [old, new] pairs; (field, value, None) for a fact."""
     if not changes:
         return []
     if not isinstance(changes, dict):
         return [("", _value(changes), None)]
     lines = []
-    codes = _value_labels()
+    codes = _value_labels() if codes is None else codes
     for key, value in changes.items():
         label = str(FIELD_LABELS.get(f"{object_type}.{key}") or FIELD_LABELS.get(key, key))
         if isinstance(value, list) and len(value) == 2:
@@ -428,6 +430,7 @@ def describe(rows) -> list[AuditRow]:
                 )
             ).all()
         )
+    codes = _value_labels()
     result = []
     for entry, email, first_name, last_name in rows:
         name = f"{first_name} {last_name}" if first_name or last_name else ""
@@ -446,7 +449,7 @@ def describe(rows) -> list[AuditRow]:
                 else "",
                 object_id=entry.object_id,
                 url=_record_url(entry, person_users),
-                changes=readable_changes(entry.changes, entry.object_type),
+                changes=readable_changes(entry.changes, entry.object_type, codes),
                 ip_address=entry.ip_address or "",
             )
         )

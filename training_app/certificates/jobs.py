@@ -95,16 +95,21 @@ def claim_job(job_id: int) -> bool:
     return claimed == 1
 
 
-def claim_next_job() -> int | None:
-    """Take the oldest queued job (see claim_job)."""
-    candidates = db.session.scalars(
+def _queued_job_ids(limit: int) -> list[int]:
+    """The oldest waiting jobs; the read ends its transaction (claims and wake-ups follow)."""
+    ids = db.session.scalars(
         select(PrintJob.id)
         .where(PrintJob.status == PrintJobStatus.QUEUED)
         .order_by(PrintJob.id)
-        .limit(5)
+        .limit(limit)
     ).all()
     db.session.rollback()
-    for job_id in candidates:
+    return ids
+
+
+def claim_next_job() -> int | None:
+    """Take the oldest queued job (see claim_job)."""
+    for job_id in _queued_job_ids(5):
         if claim_job(job_id):
             return job_id
     return None
@@ -396,14 +401,7 @@ def sweep_print_jobs() -> None:
     jobs whose id never reached (or was lost by) Redis, delete old downloaded results."""
     fail_abandoned_jobs()
     if current_app.config.get("PRINT_WORKER") == "rq":
-        waiting = db.session.scalars(
-            select(PrintJob.id)
-            .where(PrintJob.status == PrintJobStatus.QUEUED)
-            .order_by(PrintJob.id)
-            .limit(100)
-        ).all()
-        db.session.rollback()
-        for job_id in waiting:
+        for job_id in _queued_job_ids(100):
             job_queued(job_id)
     purge_downloaded_results()
 

@@ -270,24 +270,20 @@ def print_jobs():
 @admin_only
 def show_print_job(job_id):
     """A print job's progress; polls with htmx and survives a reload (the row holds it)."""
-    job = db.get_or_404(PrintJob, job_id)
-    return render_template(
-        "certificates/print_job.html",
-        job=job,
-        form=ConfirmForm(),
-        abandoned=jobs.is_interrupted(job),
-    )
+    return _print_job_page("certificates/print_job.html", job_id)
 
 
 @bp.route("/certificates/print-jobs/<int:job_id>/progress")
 @admin_only
 def print_job_progress(job_id):
+    return _print_job_page("certificates/_print_job_progress.html", job_id)
+
+
+def _print_job_page(template: str, job_id: int):
+    """The job's page or its progress fragment: the same context for both."""
     job = db.get_or_404(PrintJob, job_id)
     return render_template(
-        "certificates/_print_job_progress.html",
-        job=job,
-        form=ConfirmForm(),
-        abandoned=jobs.is_interrupted(job),
+        template, job=job, form=ConfirmForm(), abandoned=jobs.is_interrupted(job)
     )
 
 

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-MAX_TEXT = 2000
+from .services import MAX_TEXT
 
 
 class ButtonForm(FlaskForm):

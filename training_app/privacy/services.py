@@ -324,7 +324,7 @@ def personal_data_archive(person: Person, by: User | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def archive_filename(person: Person) -> str:
+def archive_filename() -> str:
     return f"kisisel-verilerim-{local_today().isoformat()}.zip"
 
 

@@ -82,7 +82,7 @@ def download_archive():
         data,
         mimetype="application/zip",
         headers={
-            "Content-Disposition": f'attachment; filename="{services.archive_filename(person)}"',
+            "Content-Disposition": f'attachment; filename="{services.archive_filename()}"',
             "Cache-Control": "private, no-store",
         },
     )

@@ -14,7 +14,23 @@ from .services import MAX_PERIOD_DAYS, Period
 FIRST_YEAR = 2015
 
 
-class PeriodForm(FlaskForm):
+class MunicipalityChoice:
+    """A municipality id from the address: digits only; the view checks who may see it."""
+
+    def _check_municipality(self) -> bool:
+        muni = self.municipality.data
+        if muni and not (muni.isascii() and muni.isdigit()):
+            self.municipality.errors.append(_l("Choose a municipality from the list."))
+            return False
+        return True
+
+    @property
+    def municipality_id(self) -> int | None:
+        muni = self.municipality.data
+        return int(muni) if muni and not self.errors else None
+
+
+class PeriodForm(MunicipalityChoice, FlaskForm):
     class Meta:
         csrf = False
 
@@ -56,11 +72,7 @@ class PeriodForm(FlaskForm):
             elif (end - start).days > MAX_PERIOD_DAYS:
                 self.date_to.errors.append(_l("Choose a period of at most ten years."))
                 ok = False
-        muni = self.municipality.data
-        if muni and not (muni.isascii() and muni.isdigit()):
-            self.municipality.errors.append(_l("Choose a municipality from the list."))
-            ok = False
-        return ok
+        return self._check_municipality() and ok
 
     def period(self, today: date) -> Period:
         """The period asked for; the current year when the form is empty or invalid."""
@@ -70,13 +82,6 @@ class PeriodForm(FlaskForm):
             if self.year.data:
                 return Period.year(int(self.year.data))
         return Period.year(today.year)
-
-    @property
-    def municipality_id(self) -> int | None:
-        muni = self.municipality.data
-        if not self.errors and muni:
-            return int(muni)
-        return None
 
     def query_args(self) -> dict[str, str]:
         """The filters as query-string arguments, for export links."""
@@ -96,7 +101,7 @@ def report_years(today: date) -> list[int]:
     return list(range(today.year, FIRST_YEAR - 1, -1))
 
 
-class YearlyReportForm(FlaskForm):
+class YearlyReportForm(MunicipalityChoice, FlaskForm):
     """The year of the yearly report and, where one may choose, a municipality. The year comes
     from a list, but a typed or edited address must end in a clear message, not an error."""
 
@@ -118,11 +123,7 @@ class YearlyReportForm(FlaskForm):
                 _l("Choose a year between %(first)s and %(last)s.", first=first, last=last)
             )
             ok = False
-        muni = self.municipality.data
-        if muni and not (muni.isascii() and muni.isdigit()):
-            self.municipality.errors.append(_l("Choose a municipality from the list."))
-            ok = False
-        return ok
+        return self._check_municipality() and ok
 
     def set_today(self, today: date) -> None:
         self.years = report_years(today)
@@ -130,7 +131,3 @@ class YearlyReportForm(FlaskForm):
     @property
     def report_year(self) -> int:
         return int(self.year.data)
-
-    @property
-    def municipality_id(self) -> int | None:
-        return int(self.municipality.data) if self.municipality.data and not self.errors else None
