@@ -7,7 +7,9 @@ from icalendar import Calendar
 
 from training_app.accounts.models import Role
 from training_app.catalog import services
+from training_app.catalog.meetings import MeetingDetails, update_meeting
 from training_app.catalog.models import SessionStatus
+from training_app.catalog.sessions import cancel_session
 from training_app.core.timeutil import local_today
 from training_app.extensions import db
 
@@ -43,14 +45,14 @@ def test_session_ics_has_every_meeting_in_istanbul_time(client, make_session, ma
 def test_changes_raise_sequence_and_cancellation_is_marked(client, make_session):
     session = make_session()
     first = events(client.get(f"/catalogue/sessions/{session.id}/calendar.ics").data)
-    services.update_meeting(
-        session.meetings[0], services.MeetingDetails(session.starts_on, time(10), time(12)), by=None
+    update_meeting(
+        session.meetings[0], MeetingDetails(session.starts_on, time(10), time(12)), by=None
     )
     db.session.commit()
     second = events(client.get(f"/catalogue/sessions/{session.id}/calendar.ics").data)
     assert second[0]["UID"] == first[0]["UID"]
     assert int(second[0]["SEQUENCE"]) > int(first[0]["SEQUENCE"])
-    services.cancel_session(session, "Salon tadilatta.", by=None)
+    cancel_session(session, "Salon tadilatta.", by=None)
     db.session.commit()
     third = events(client.get(f"/catalogue/sessions/{session.id}/calendar.ics").data)
     assert all(str(e["STATUS"]) == "CANCELLED" for e in third)

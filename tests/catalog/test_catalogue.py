@@ -216,10 +216,10 @@ def test_draft_session_and_hidden_course_are_not_found(client, make_session, mak
 
 
 def test_cancelled_session_page_says_so(client, make_session):
-    from training_app.catalog import services
+    from training_app.catalog.sessions import cancel_session
 
     session = make_session()
-    services.cancel_session(session, "Yeterli başvuru olmadı.", by=None)
+    cancel_session(session, "Yeterli başvuru olmadı.", by=None)
     db.session.commit()
     page = titles(client.get(f"/catalogue/sessions/{session.id}"))
     assert "Bu eğitim dönemi iptal edildi." in page and "Yeterli başvuru olmadı." in page
@@ -248,8 +248,8 @@ def test_navigation_shows_catalogue_to_everyone_and_admin_screens_to_admins(clie
 
 
 def test_cached_catalogue_shows_every_change_at_once(client, make_session, make_course):
-    from training_app.catalog import services
     from training_app.catalog.models import Category
+    from training_app.catalog.sessions import cancel_session
 
     session = make_session(course=make_course(title="Afet Yönetimi"), capacity=30)
     client.get("/catalogue")
@@ -263,7 +263,7 @@ def test_cached_catalogue_shows_every_change_at_once(client, make_session, make_
     category.name = "Afet ve Acil Durum"
     db.session.commit()
     assert "Afet ve Acil Durum" in titles(client.get("/catalogue"))
-    services.cancel_session(session, "Salon tadilatta.", by=None)
+    cancel_session(session, "Salon tadilatta.", by=None)
     db.session.commit()
     assert "Afet Yönetimi" not in titles(client.get("/catalogue"))
     # Another language is another entry.

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from training_app.catalog import services
+from training_app.catalog.sessions import SessionDetails, create_session
 from training_app.core.errors import DomainError
 from training_app.core.timeutil import local_today
 
@@ -16,7 +16,7 @@ def _details(**overrides):
         "capacity": 20,
     }
     values.update(overrides)
-    return services.SessionDetails(**values)
+    return SessionDetails(**values)
 
 
 def test_enrolment_must_close_before_the_session_starts(make_course):
@@ -26,13 +26,13 @@ def test_enrolment_must_close_before_the_session_starts(make_course):
     with pytest.raises(
         DomainError, match="Başvurular eğitim döneminin ilk gününden önce kapanmalıdır."
     ):
-        services.create_session(course, _details(enrolment_closes_at=late), by=None)
+        create_session(course, _details(enrolment_closes_at=late), by=None)
     with pytest.raises(
         DomainError, match="Son iptal tarihi eğitim döneminin ilk gününden önce olmalıdır."
     ):
-        services.create_session(course, _details(cancellation_deadline=late), by=None)
+        create_session(course, _details(cancellation_deadline=late), by=None)
     early = datetime.combine(start - timedelta(days=2), datetime.min.time())
-    session = services.create_session(
+    session = create_session(
         course, _details(enrolment_closes_at=early, cancellation_deadline=early), by=None
     )
     assert session.enrolment_closes_at == early

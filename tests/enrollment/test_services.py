@@ -207,7 +207,7 @@ def test_own_cancellation_stops_at_the_deadline_then_needs_a_coordinator(
 def test_session_cancellation_cancels_every_registration_and_tells_them(
     make_session, participant, make_user, enrol
 ):
-    from training_app.catalog.services import cancel_session
+    from training_app.catalog.sessions import cancel_session
 
     session = make_session(capacity=1, requires_approval=False)
     a, b = participant(), participant()

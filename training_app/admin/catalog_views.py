@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..catalog import services
+from ..catalog import courses, meetings, services, sessions, trainers
 from ..catalog.forms import (
     ButtonForm,
     CancelSessionForm,
@@ -53,7 +53,7 @@ def list_categories():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            services.create_category(form.name.data, form.description.data, by=current_user)
+            courses.create_category(form.name.data, form.description.data, by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -74,7 +74,7 @@ def edit_category(category_id):
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
-            services.update_category(
+            courses.update_category(
                 category, form.name.data, form.description.data, by=current_user
             )
         except DomainError as error:
@@ -104,7 +104,7 @@ def create_venue():
     form = VenueForm()
     if form.validate_on_submit():
         try:
-            services.create_venue(form.details(), by=current_user)
+            courses.create_venue(form.details(), by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -121,7 +121,7 @@ def edit_venue(venue_id):
     form = VenueForm(obj=venue)
     if form.validate_on_submit():
         try:
-            services.update_venue(venue, form.details(), by=current_user)
+            courses.update_venue(venue, form.details(), by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -158,7 +158,7 @@ def create_course():
     _category_choices(form)
     if form.validate_on_submit():
         try:
-            course = services.create_course(form.details(), by=current_user)
+            course = courses.create_course(form.details(), by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -174,11 +174,10 @@ def create_course():
 @admin_required
 def show_course(course_id):
     course = db.get_or_404(Course, course_id)
-    sessions = services.course_sessions(course, include_drafts=True)
     return render_template(
         "admin/catalog/course.html",
         course=course,
-        sessions=sessions,
+        sessions=services.course_sessions(course, include_drafts=True),
         action_form=ButtonForm(),
         dates_label=services.session_dates_label,
     )
@@ -194,7 +193,7 @@ def edit_course(course_id):
         form.fill_from(course)
     if form.validate_on_submit():
         try:
-            services.update_course(course, form.details(), by=current_user)
+            courses.update_course(course, form.details(), by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -213,7 +212,7 @@ def set_course_published(course_id):
     course = db.get_or_404(Course, course_id)
     if ButtonForm().validate_on_submit():
         published = request.form.get("published") == "1"
-        services.set_course_published(course, published, by=current_user)
+        courses.set_course_published(course, published, by=current_user)
         db.session.commit()
         flash(
             _("The course is now shown in the catalogue.")
@@ -260,7 +259,7 @@ def create_session(course_id):
     fill_session_choices(form, _venues())
     if form.validate_on_submit():
         try:
-            session = services.create_session(course, form.details(), by=current_user)
+            session = sessions.create_session(course, form.details(), by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -291,7 +290,7 @@ def show_session(session_id):
 
 def _session_page(session, meeting_form, status=200):
     trainers_form = TrainersForm(data={"trainer_ids": [p.id for p in session.trainers]})
-    trainers_form.trainer_ids.choices = [(p.id, p.full_name) for p in services.trainer_choices()]
+    trainers_form.trainer_ids.choices = [(p.id, p.full_name) for p in trainers.trainer_choices()]
     return render_template(
         "admin/catalog/session.html",
         session=session,
@@ -313,7 +312,7 @@ def edit_session(session_id):
         form.fill_from(session)
     if form.validate_on_submit():
         try:
-            services.update_session(session, form.details(), by=current_user)
+            sessions.update_session(session, form.details(), by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -333,11 +332,11 @@ def edit_session(session_id):
 def set_trainers(session_id):
     session = db.get_or_404(Session, session_id)
     form = TrainersForm()
-    form.trainer_ids.choices = [(p.id, p.full_name) for p in services.trainer_choices()]
+    form.trainer_ids.choices = [(p.id, p.full_name) for p in trainers.trainer_choices()]
     if form.validate_on_submit():
-        people = [p for p in services.trainer_choices() if p.id in set(form.trainer_ids.data or ())]
+        people = [p for p in trainers.trainer_choices() if p.id in set(form.trainer_ids.data or ())]
         try:
-            services.set_trainers(session, people, by=current_user)
+            trainers.set_trainers(session, people, by=current_user)
         except DomainError as error:
             show_refusal(None, error)
         else:
@@ -356,7 +355,7 @@ def add_meeting(session_id):
     form = MeetingForm()
     if form.validate_on_submit():
         try:
-            services.add_meeting(session, form.details(), by=current_user)
+            meetings.add_meeting(session, form.details(), by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -374,7 +373,7 @@ def edit_meeting(meeting_id):
     form = MeetingForm(obj=meeting)
     if form.validate_on_submit():
         try:
-            services.update_meeting(meeting, form.details(), by=current_user)
+            meetings.update_meeting(meeting, form.details(), by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -396,7 +395,7 @@ def delete_meeting(meeting_id):
     session_id = meeting.session_id
     if ButtonForm().validate_on_submit():
         try:
-            services.delete_meeting(meeting, by=current_user)
+            meetings.delete_meeting(meeting, by=current_user)
         except DomainError as error:
             show_refusal(None, error)
         else:
@@ -423,7 +422,7 @@ def _status_action(session_id, action, done_message):
 def publish_session(session_id):
     return _status_action(
         session_id,
-        lambda s: services.publish_session(s, by=current_user),
+        lambda s: sessions.publish_session(s, by=current_user),
         _("The session has been published."),
     )
 
@@ -433,7 +432,7 @@ def publish_session(session_id):
 def unpublish_session(session_id):
     return _status_action(
         session_id,
-        lambda s: services.session_back_to_draft(s, by=current_user),
+        lambda s: sessions.session_back_to_draft(s, by=current_user),
         _("The session is a draft again and hidden from the catalogue."),
     )
 
@@ -446,7 +445,7 @@ def cancel_session(session_id):
     form = CancelSessionForm()
     if form.validate_on_submit():
         try:
-            services.cancel_session(session, form.reason.data, by=current_user)
+            sessions.cancel_session(session, form.reason.data, by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -474,7 +473,7 @@ def clone_session(session_id):
     form = CloneSessionForm()
     if form.validate_on_submit():
         try:
-            copy = services.clone_session(session, form.starts_on.data, by=current_user)
+            copy = sessions.clone_session(session, form.starts_on.data, by=current_user)
         except DomainError as error:
             show_refusal(form, error)
         else:

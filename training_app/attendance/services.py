@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Person, Role, User
 from ..catalog.models import DocumentKind, Meeting, Session, SessionStatus
-from ..catalog.services import complete_session
+from ..catalog.sessions import complete_session
 from ..core import audit
 from ..core.errors import DomainError, NotAllowed
 from ..core.timeutil import ISTANBUL, local_today, utcnow

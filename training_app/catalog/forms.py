@@ -27,8 +27,10 @@ from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from ..accounts.models import POSITION_LABELS, Position
 from ..core.timeutil import local_to_utc, to_local
+from .courses import CourseDetails, VenueDetails
+from .meetings import MeetingDetails
 from .models import COURSE_KIND_LABELS, DELIVERY_LABELS, DOCUMENT_KIND_LABELS, TURKEY
-from .services import CourseDetails, MeetingDetails, SessionDetails, VenueDetails
+from .sessions import SessionDetails
 
 
 def _int_or_none(value):

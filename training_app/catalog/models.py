@@ -37,6 +37,12 @@ TURKEY = "Türkiye"
 _TURKEY_SPELLINGS = {"turkiye", "turkey", "tr", "t.c.", "tc"}
 
 
+def clean_text(text: str | None) -> str | None:
+    """Whitespace runs as one space, ends trimmed; empty text is None."""
+    text = " ".join((text or "").split())
+    return text or None
+
+
 def normalise_country(value: str | None) -> str:
     """'Turkiye', 'turkey', '' -> 'Türkiye'; other countries as typed."""
     value = " ".join((value or "").split())

@@ -19,6 +19,7 @@ from .cache import fragment_cache
 from .calendar import build_calendar
 from .forms import ButtonForm, CatalogueFilterForm, fill_filter_choices
 from .models import Course, Delivery, Session, SessionStatus
+from .trainers import trainer_agenda
 
 bp = Blueprint("catalog", __name__)
 
@@ -259,7 +260,7 @@ def my_sessions():
     person = current_user.person
     if person is None:
         abort(404)
-    agenda = services.trainer_agenda(person, local_today())
+    agenda = trainer_agenda(person, local_today())
     return render_template(
         "catalog/my_sessions.html", agenda=agenda, dates_label=services.session_dates_label
     )
