@@ -92,7 +92,7 @@ def test_create_admin(runner):
 
 
 def test_demo_logins_work_through_the_login_form(runner, client):
-    from training_app.demo import DEMO_LOGINS, DEMO_PASSWORD
+    from training_app.demo.people import DEMO_LOGINS, DEMO_PASSWORD
 
     runner.invoke(args=["demo"])
     for _role, email in DEMO_LOGINS:

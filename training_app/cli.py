@@ -25,7 +25,8 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("demo")
     def demo_command():
         """Load realistic demo people and accounts (idempotent) and print the demo logins."""
-        from .demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
+        from .demo import load_demo_data
+        from .demo.people import DEMO_LOGINS, DEMO_PASSWORD
 
         counts = load_demo_data()
         db.session.commit()

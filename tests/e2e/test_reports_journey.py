@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from tests.e2e.test_accessibility import BLOCKING_IMPACTS, axe, describe
 from training_app.catalog.models import Session, SessionStatus
-from training_app.demo import DEMO_DOMAIN, DEMO_PASSWORD, load_demo_data
+from training_app.demo import load_demo_data
+from training_app.demo.people import DEMO_DOMAIN, DEMO_PASSWORD
 from training_app.enrollment.models import Registration, RegistrationStatus
 from training_app.extensions import db
 

@@ -15,7 +15,8 @@ from training_app.attendance.models import AttendanceMark, AttendanceStatus
 from training_app.catalog.models import Session, SessionStatus
 from training_app.certificates import services as certificates
 from training_app.certificates.models import Certificate
-from training_app.demo import DEMO_DOMAIN, load_demo_data
+from training_app.demo import load_demo_data
+from training_app.demo.people import DEMO_DOMAIN
 from training_app.enrollment.models import Registration, RegistrationStatus
 from training_app.extensions import db
 from training_app.reports import services, yearly

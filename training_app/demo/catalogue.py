@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from .accounts.models import Person, Position, User
-from .catalog.models import (
+from ..accounts.models import Person, Position, User
+from ..catalog.models import (
     Category,
     Course,
     CourseKind,
@@ -21,8 +21,8 @@ from .catalog.models import (
     SessionStatus,
     Venue,
 )
-from .core.timeutil import local_to_utc, local_today
-from .extensions import db
+from ..core.timeutil import local_to_utc, local_today
+from ..extensions import db
 
 P = Position
 ELECTED = {P.MAYOR, P.DEPUTY_MAYOR, P.COUNCIL_MEMBER, P.COMMITTEE_MEMBER}

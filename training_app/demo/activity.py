@@ -10,17 +10,17 @@ import random
 
 from sqlalchemy import delete, func, select
 
-from .accounts.models import Person, User
-from .attendance import services as attendance
-from .attendance.models import AttendanceStatus
-from .catalog.models import Session, SessionStatus
-from .certificates import services as certificates
-from .core.errors import DomainError
-from .core.models import OutboxMessage
-from .core.timeutil import local_today
-from .enrollment import services as enrollment
-from .enrollment.models import Registration, RegistrationStatus
-from .extensions import db
+from ..accounts.models import Person, User
+from ..attendance import services as attendance
+from ..attendance.models import AttendanceStatus
+from ..catalog.models import Session, SessionStatus
+from ..certificates import services as certificates
+from ..core.errors import DomainError
+from ..core.models import OutboxMessage
+from ..core.timeutil import local_today
+from ..enrollment import services as enrollment
+from ..enrollment.models import Registration, RegistrationStatus
+from ..extensions import db
 
 
 def _participants(demo_domain: str) -> list[Person]:
@@ -44,7 +44,7 @@ def _enrol(person, session, by, rng) -> Registration | None:
 def load_demo_activity(demo_domain: str) -> dict:
     if db.session.scalar(select(func.count(Registration.id))):
         return {"registrations_added": 0}
-    from .certificates.models import Signatory
+    from ..certificates.models import Signatory
 
     if db.session.scalar(select(func.count(Signatory.id))) == 0:
         # Fictional signatories for the demo documents; the office enters the real ones.

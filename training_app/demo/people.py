@@ -1,4 +1,4 @@
-"""Realistic demo data for trying the system: people of member municipalities, staff accounts.
+"""Demo people: accounts of the union's staff, coordinators, a trainer and participants.
 
 Deterministic (a fixed Faker seed) and idempotent: running it again adds nothing.
 """
@@ -8,7 +8,7 @@ import random
 from faker import Faker
 from sqlalchemy import func, select
 
-from .accounts.models import (
+from ..accounts.models import (
     EmploymentType,
     Person,
     Position,
@@ -17,12 +17,12 @@ from .accounts.models import (
     RoleAssignment,
     User,
 )
-from .accounts.privacy_text import ensure_privacy_notice
-from .accounts.services import current_privacy_notice
-from .core.tckn import complete_tckn
-from .extensions import db
-from .municipalities.models import Municipality
-from .municipalities.services import seed_member_municipalities
+from ..accounts.privacy_text import ensure_privacy_notice
+from ..accounts.services import current_privacy_notice
+from ..core.tckn import complete_tckn
+from ..extensions import db
+from ..municipalities.models import Municipality
+from ..municipalities.services import seed_member_municipalities
 
 DEMO_PASSWORD = "Demo.2026!"
 DEMO_DOMAIN = "kbb-demo.example.org"
@@ -86,7 +86,7 @@ def _make_account(
     return user
 
 
-def load_demo_data() -> dict:
+def load_demo_people() -> dict:
     """Add demo accounts and people unless they exist already; returns what was added."""
     seed_member_municipalities()
     ensure_privacy_notice()
@@ -208,12 +208,7 @@ def load_demo_data() -> dict:
     total = db.session.scalar(
         select(func.count(User.id)).where(User.email.like(f"%@{DEMO_DOMAIN}"))
     )
-    from .demo_activity import load_demo_activity
-    from .demo_catalogue import load_demo_catalogue
-
-    catalogue = load_demo_catalogue(DEMO_DOMAIN)
-    activity = load_demo_activity(DEMO_DOMAIN)
-    return {"accounts_added": added, "demo_accounts": total, **catalogue, **activity}
+    return {"accounts_added": added, "demo_accounts": total}
 
 
 def _unit(municipality: Municipality, starts_with: str):
