@@ -2,7 +2,7 @@
 ignored, and the page says the job was interrupted (not a raw error) with a way to retry it."""
 
 from tests.conftest import login
-from training_app.certificates import jobs, services
+from training_app.certificates import jobs, print_status, services
 from training_app.certificates.models import PrintJob
 from training_app.certificates.models import PrintJobStatus as J
 from training_app.core.timeutil import utcnow
@@ -22,7 +22,7 @@ def test_a_retried_job_ignores_the_run_given_up_for_dead(app, client, closed_ses
     assert jobs.fail_abandoned_jobs() == 1
     login(client, admin.email)
     page = client.get(f"/certificates/print-jobs/{job.id}").get_data(as_text=True)
-    assert "alert-warning" in page and jobs.WORKER_STOPPED not in page
+    assert "alert-warning" in page and print_status.WORKER_STOPPED not in page
     client.post(f"/certificates/print-jobs/{job.id}/retry")
     assert jobs.claim_job(job.id)
     # The first run wakes up and reports progress, then success: neither is written.

@@ -24,14 +24,12 @@ from ..core.pdf import merge_pdfs
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import Certificate, PrintJob, PrintJobStatus
+from .print_status import WORKER_STOPPED, abandoned_after
 from .services import certificates_for_print
 
 log = logging.getLogger("training_app.certificates")
 
 CHUNK_SIZE = 50
-#: A running job whose heartbeat is older than this has lost its worker and may be retried
-#: (PRINT_JOB_ABANDONED_AFTER overrides it).
-ABANDONED_AFTER = timedelta(minutes=10)
 #: A downloaded result stays this long (a second click, a lost file) before it is deleted.
 KEEP_AFTER_DOWNLOAD = timedelta(days=7)
 
@@ -47,31 +45,6 @@ def result_file(job: PrintJob) -> Path | None:
         return None
     path = (job_dir() / job.result_path).resolve()
     return path if path.is_file() and job_dir().resolve() in path.parents else None
-
-
-def abandoned_after() -> timedelta:
-    seconds = current_app.config.get("PRINT_JOB_ABANDONED_AFTER")
-    return timedelta(seconds=seconds) if seconds else ABANDONED_AFTER
-
-
-def is_abandoned(job: PrintJob, now=None) -> bool:
-    now = now or utcnow()
-    return (
-        job.status == PrintJobStatus.RUNNING
-        and job.heartbeat_at is not None
-        and now - job.heartbeat_at > abandoned_after()
-    )
-
-
-#: The error of a job failed by fail_abandoned_jobs (shown as "interrupted", not as this text).
-WORKER_STOPPED = "The worker stopped; retry the job."
-
-
-def is_interrupted(job: PrintJob) -> bool:
-    """Its worker died mid-job: abandoned while running, or already failed for that reason."""
-    return is_abandoned(job) or (
-        job.status == PrintJobStatus.FAILED and job.error == WORKER_STOPPED
-    )
 
 
 def claim_job(job_id: int) -> bool:

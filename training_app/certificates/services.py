@@ -28,6 +28,7 @@ from .models import (
     RegisterCounter,
     Signatory,
 )
+from .print_status import is_abandoned
 
 #: No 0/O, 1/I/L: a code read aloud or typed from paper is hard to get wrong.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -497,8 +498,6 @@ def start_print_job(
 
 def retry_print_job(job: PrintJob, by: User | None) -> PrintJob:
     """Put a failed (or abandoned) job back in the queue; it starts over."""
-    from .jobs import is_abandoned
-
     if job.status != PrintJobStatus.FAILED and not is_abandoned(job):
         raise DomainError(_("Only a failed print job can be retried."))
     job.status = PrintJobStatus.QUEUED

@@ -25,7 +25,7 @@ from ..core.permissions import login_required, public, roles_required
 from ..core.timeutil import local_today, utcnow
 from ..extensions import db, limiter
 from ..municipalities.models import Municipality
-from . import jobs, pdf, services
+from . import jobs, pdf, print_status, services
 from .forms import ConfirmForm, MunicipalityPrintForm, ReasonForm, SignatoryForm, VerifyForm
 from .models import Certificate, CertificateStatus, PrintJob, PrintJobStatus, Signatory
 
@@ -283,7 +283,7 @@ def _print_job_page(template: str, job_id: int):
     """The job's page or its progress fragment: the same context for both."""
     job = db.get_or_404(PrintJob, job_id)
     return render_template(
-        template, job=job, form=ConfirmForm(), abandoned=jobs.is_interrupted(job)
+        template, job=job, form=ConfirmForm(), abandoned=print_status.is_interrupted(job)
     )
 
 
