@@ -166,10 +166,10 @@ def _project_dir():
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
-    from .admin.catalog_views import bp as admin_catalog_bp
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .attendance.views import bp as attendance_bp
+    from .catalog.admin_views import bp as catalog_admin_bp
     from .catalog.views import bp as catalog_bp
     from .certificates.views import bp as certificates_bp
     from .certificates.views import my_document_ids
@@ -192,7 +192,7 @@ def _register_blueprints(app: Flask) -> None:
         attendance_bp,
         certificates_bp,
         admin_bp,
-        admin_catalog_bp,
+        catalog_admin_bp,
         reports_bp,
         privacy_bp,
     ):

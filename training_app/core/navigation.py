@@ -35,16 +35,16 @@ def navigation_for(user) -> list[NavItem]:
     if user.has_role(Role.TRAINER):
         items.append(NavItem("catalog.my_sessions", _("My sessions")))
     if user.has_role(Role.ADMIN):
-        items.append(NavItem("admin_catalog.list_sessions", _("Sessions")))
+        items.append(NavItem("catalog_admin.list_sessions", _("Sessions")))
         items.append(NavItem("certificates.print_jobs", _("Documents")))
         items.append(
             NavItem(
                 None,
                 _("Administration"),
                 (
-                    NavItem("admin_catalog.list_courses", _("Courses")),
-                    NavItem("admin_catalog.list_categories", _("Categories")),
-                    NavItem("admin_catalog.list_venues", _("Venues")),
+                    NavItem("catalog_admin.list_courses", _("Courses")),
+                    NavItem("catalog_admin.list_categories", _("Categories")),
+                    NavItem("catalog_admin.list_venues", _("Venues")),
                     NavItem("certificates.signatories", _("Signatories")),
                     NavItem("admin.list_users", _("Users")),
                     NavItem("admin.list_municipalities", _("Municipalities")),

@@ -5,8 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..catalog import courses, meetings, services, sessions, trainers
-from ..catalog.forms import (
+from ..core.errors import DomainError
+from ..core.forms import show_refusal
+from ..core.permissions import admin_required
+from ..core.timeutil import local_today
+from ..extensions import db
+from . import courses, meetings, services, sessions, trainers
+from .forms import (
     ButtonForm,
     CancelSessionForm,
     CategoryForm,
@@ -18,15 +23,10 @@ from ..catalog.forms import (
     VenueForm,
     fill_session_choices,
 )
-from ..catalog.models import Category, Course, Meeting, Session, SessionStatus, Venue
-from ..catalog.views import page_arg
-from ..core.errors import DomainError
-from ..core.forms import show_refusal
-from ..core.permissions import admin_required
-from ..core.timeutil import local_today
-from ..extensions import db
+from .models import Category, Course, Meeting, Session, SessionStatus, Venue
+from .views import page_arg
 
-bp = Blueprint("admin_catalog", __name__, url_prefix="/admin/catalogue")
+bp = Blueprint("catalog_admin", __name__, url_prefix="/admin/catalogue")
 
 #: Database ids: larger numbers are not found rather than an error on PostgreSQL.
 ID = "int(max=2147483647)"
@@ -34,7 +34,7 @@ ID = "int(max=2147483647)"
 
 def _render_form(form, title, back_url, submit, intro=None, status=200):
     return render_template(
-        "admin/catalog/form.html",
+        "catalog/admin/form.html",
         form=form,
         title=title,
         back_url=back_url,
@@ -59,11 +59,11 @@ def list_categories():
         else:
             db.session.commit()
             flash(_("The category has been added."), "success")
-            return redirect(url_for("admin_catalog.list_categories"))
+            return redirect(url_for("catalog_admin.list_categories"))
     categories = list(db.session.scalars(select(Category).order_by(Category.sort_key)))
     counts = services.course_counts_by_category()
     return render_template(
-        "admin/catalog/categories.html", categories=categories, form=form, counts=counts
+        "catalog/admin/categories.html", categories=categories, form=form, counts=counts
     )
 
 
@@ -82,9 +82,9 @@ def edit_category(category_id):
         else:
             db.session.commit()
             flash(_("The category has been saved."), "success")
-            return redirect(url_for("admin_catalog.list_categories"))
+            return redirect(url_for("catalog_admin.list_categories"))
     return _render_form(
-        form, _("Edit category"), url_for("admin_catalog.list_categories"), _("Save")
+        form, _("Edit category"), url_for("catalog_admin.list_categories"), _("Save")
     )
 
 
@@ -95,7 +95,7 @@ def edit_category(category_id):
 @admin_required
 def list_venues():
     venues = list(db.session.scalars(select(Venue).order_by(Venue.sort_key)))
-    return render_template("admin/catalog/venues.html", venues=venues)
+    return render_template("catalog/admin/venues.html", venues=venues)
 
 
 @bp.route("/venues/new", methods=["GET", "POST"])
@@ -110,8 +110,8 @@ def create_venue():
         else:
             db.session.commit()
             flash(_("The venue has been added."), "success")
-            return redirect(url_for("admin_catalog.list_venues"))
-    return _render_form(form, _("New venue"), url_for("admin_catalog.list_venues"), _("Add"))
+            return redirect(url_for("catalog_admin.list_venues"))
+    return _render_form(form, _("New venue"), url_for("catalog_admin.list_venues"), _("Add"))
 
 
 @bp.route(f"/venues/<{ID}:venue_id>", methods=["GET", "POST"])
@@ -127,8 +127,8 @@ def edit_venue(venue_id):
         else:
             db.session.commit()
             flash(_("The venue has been saved."), "success")
-            return redirect(url_for("admin_catalog.list_venues"))
-    return _render_form(form, _("Edit venue"), url_for("admin_catalog.list_venues"), _("Save"))
+            return redirect(url_for("catalog_admin.list_venues"))
+    return _render_form(form, _("Edit venue"), url_for("catalog_admin.list_venues"), _("Save"))
 
 
 # --- courses ----------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def list_courses():
         services.admin_courses_query(q), page=page_arg(), per_page=50, error_out=False
     )
     return render_template(
-        "admin/catalog/courses.html", page=page, q=q, counts=services.session_counts_by_course()
+        "catalog/admin/courses.html", page=page, q=q, counts=services.session_counts_by_course()
     )
 
 
@@ -166,8 +166,8 @@ def create_course():
             flash(
                 _("The course has been added. Publish it to show it in the catalogue."), "success"
             )
-            return redirect(url_for("admin_catalog.show_course", course_id=course.id))
-    return _render_form(form, _("New course"), url_for("admin_catalog.list_courses"), _("Add"))
+            return redirect(url_for("catalog_admin.show_course", course_id=course.id))
+    return _render_form(form, _("New course"), url_for("catalog_admin.list_courses"), _("Add"))
 
 
 @bp.route(f"/courses/<{ID}:course_id>")
@@ -175,7 +175,7 @@ def create_course():
 def show_course(course_id):
     course = db.get_or_404(Course, course_id)
     return render_template(
-        "admin/catalog/course.html",
+        "catalog/admin/course.html",
         course=course,
         sessions=services.course_sessions(course, include_drafts=True),
         action_form=ButtonForm(),
@@ -199,9 +199,9 @@ def edit_course(course_id):
         else:
             db.session.commit()
             flash(_("The course has been saved."), "success")
-            return redirect(url_for("admin_catalog.show_course", course_id=course.id))
+            return redirect(url_for("catalog_admin.show_course", course_id=course.id))
     return _render_form(
-        form, _("Edit course"), url_for("admin_catalog.show_course", course_id=course.id), _("Save")
+        form, _("Edit course"), url_for("catalog_admin.show_course", course_id=course.id), _("Save")
     )
 
 
@@ -220,7 +220,7 @@ def set_course_published(course_id):
             else _("The course is now hidden from the catalogue."),
             "success",
         )
-    return redirect(url_for("admin_catalog.show_course", course_id=course.id))
+    return redirect(url_for("catalog_admin.show_course", course_id=course.id))
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def list_sessions():
         services.admin_sessions_query(status, q), page=page_arg(), per_page=50, error_out=False
     )
     return render_template(
-        "admin/catalog/sessions.html",
+        "catalog/admin/sessions.html",
         page=page,
         q=q,
         status=status,
@@ -271,11 +271,11 @@ def create_session(course_id):
                 ),
                 "success",
             )
-            return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+            return redirect(url_for("catalog_admin.show_session", session_id=session.id))
     return _render_form(
         form,
         _("New session of %(course)s", course=course.title),
-        url_for("admin_catalog.show_course", course_id=course.id),
+        url_for("catalog_admin.show_course", course_id=course.id),
         _("Add"),
     )
 
@@ -292,7 +292,7 @@ def _session_page(session, meeting_form, status=200):
     trainers_form = TrainersForm(data={"trainer_ids": [p.id for p in session.trainers]})
     trainers_form.trainer_ids.choices = [(p.id, p.full_name) for p in trainers.trainer_choices()]
     return render_template(
-        "admin/catalog/session.html",
+        "catalog/admin/session.html",
         session=session,
         trainers_form=trainers_form,
         meeting_form=meeting_form,
@@ -318,11 +318,11 @@ def edit_session(session_id):
         else:
             db.session.commit()
             flash(_("The session has been saved."), "success")
-            return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+            return redirect(url_for("catalog_admin.show_session", session_id=session.id))
     return _render_form(
         form,
         _("Edit session"),
-        url_for("admin_catalog.show_session", session_id=session.id),
+        url_for("catalog_admin.show_session", session_id=session.id),
         _("Save"),
     )
 
@@ -344,7 +344,7 @@ def set_trainers(session_id):
             flash(_("The trainers have been saved."), "success")
     else:
         flash(_("Choose trainers from the list."), "danger")
-    return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+    return redirect(url_for("catalog_admin.show_session", session_id=session.id))
 
 
 @bp.route(f"/sessions/<{ID}:session_id>/meetings", methods=["POST"])
@@ -361,7 +361,7 @@ def add_meeting(session_id):
         else:
             db.session.commit()
             flash(_("The meeting has been added."), "success")
-            return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+            return redirect(url_for("catalog_admin.show_session", session_id=session.id))
     session = db.get_or_404(Session, session_id)  # reloaded after the rollback
     return _session_page(session, form, status=400)
 
@@ -379,11 +379,11 @@ def edit_meeting(meeting_id):
         else:
             db.session.commit()
             flash(_("The meeting has been saved."), "success")
-            return redirect(url_for("admin_catalog.show_session", session_id=meeting.session_id))
+            return redirect(url_for("catalog_admin.show_session", session_id=meeting.session_id))
     return _render_form(
         form,
         _("Edit meeting"),
-        url_for("admin_catalog.show_session", session_id=meeting.session_id),
+        url_for("catalog_admin.show_session", session_id=meeting.session_id),
         _("Save"),
     )
 
@@ -401,7 +401,7 @@ def delete_meeting(meeting_id):
         else:
             db.session.commit()
             flash(_("The meeting has been deleted."), "success")
-    return redirect(url_for("admin_catalog.show_session", session_id=session_id))
+    return redirect(url_for("catalog_admin.show_session", session_id=session_id))
 
 
 def _status_action(session_id, action, done_message):
@@ -414,7 +414,7 @@ def _status_action(session_id, action, done_message):
         else:
             db.session.commit()
             flash(done_message, "success")
-    return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+    return redirect(url_for("catalog_admin.show_session", session_id=session.id))
 
 
 @bp.route(f"/sessions/<{ID}:session_id>/publish", methods=["POST"])
@@ -451,11 +451,11 @@ def cancel_session(session_id):
         else:
             db.session.commit()
             flash(_("The session has been cancelled."), "success")
-            return redirect(url_for("admin_catalog.show_session", session_id=session.id))
+            return redirect(url_for("catalog_admin.show_session", session_id=session.id))
     return _render_form(
         form,
         _("Cancel the session"),
-        url_for("admin_catalog.show_session", session_id=session.id),
+        url_for("catalog_admin.show_session", session_id=session.id),
         _("Cancel the session"),
         intro=_(
             "%(course)s, %(dates)s",
@@ -479,11 +479,11 @@ def clone_session(session_id):
         else:
             db.session.commit()
             flash(_("The copy has been made as a draft."), "success")
-            return redirect(url_for("admin_catalog.show_session", session_id=copy.id))
+            return redirect(url_for("catalog_admin.show_session", session_id=copy.id))
     return _render_form(
         form,
         _("Copy the session"),
-        url_for("admin_catalog.show_session", session_id=session.id),
+        url_for("catalog_admin.show_session", session_id=session.id),
         _("Make the copy"),
         intro=_(
             "%(course)s, %(dates)s",
