@@ -20,12 +20,12 @@ from training_app.core.timeutil import local_today
 from training_app.enrollment import services as enrollment
 from training_app.enrollment.models import Registration, RegistrationStatus
 from training_app.extensions import db
-from training_app.privacy import services
+from training_app.privacy import data_copy, services
 from training_app.privacy.models import ANSWER_WITHIN_DAYS, DeletionRequestStatus
 
 
 def _archive(person, by=None) -> zipfile.ZipFile:
-    data = services.personal_data_archive(person, by=by or person.user)
+    data = data_copy.personal_data_archive(person, by=by or person.user)
     db.session.commit()
     return zipfile.ZipFile(io.BytesIO(data))
 
@@ -37,9 +37,9 @@ def test_archive_holds_the_data_the_documents_and_a_readme(holder):
     db.session.commit()
     archive = _archive(person)
     names = archive.namelist()
-    assert services.ARCHIVE_JSON in names and "README.txt" in names
+    assert data_copy.ARCHIVE_JSON in names and "README.txt" in names
     assert f"belgeler/{certificate.register_number}.pdf" in names
-    data = json.loads(archive.read(services.ARCHIVE_JSON))
+    data = json.loads(archive.read(data_copy.ARCHIVE_JSON))
     profile = data["profile"]
     assert profile["first_name"] == person.first_name and profile["last_name"] == "Işık"
     assert profile["tckn_masked"] == person.tckn_masked and "*" in profile["tckn_masked"]
@@ -65,7 +65,7 @@ def test_archive_holds_the_data_the_documents_and_a_readme(holder):
     assert document["status"] == "valid"
     assert data["deletion_requests"] == []
     readme = archive.read("README.txt").decode()
-    assert "KİŞİSEL VERİLERİNİZİN KOPYASI" in readme and services.ARCHIVE_JSON in readme
+    assert "KİŞİSEL VERİLERİNİZİN KOPYASI" in readme and data_copy.ARCHIVE_JSON in readme
     pdf = PdfReader(io.BytesIO(archive.read(f"belgeler/{certificate.register_number}.pdf")))
     assert "IŞIK" in " ".join(pdf.pages[0].extract_text().split())
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "privacy.export"))
@@ -94,7 +94,7 @@ def test_revoked_documents_are_listed_but_not_attached(holder):
     db.session.commit()
     archive = _archive(person)
     assert not [n for n in archive.namelist() if n.endswith(".pdf")]
-    [document] = json.loads(archive.read(services.ARCHIVE_JSON))["certificates"]
+    [document] = json.loads(archive.read(data_copy.ARCHIVE_JSON))["certificates"]
     assert document["status"] == "revoked" and document["pdf"] is None
 
 

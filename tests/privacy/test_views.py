@@ -12,7 +12,7 @@ from training_app.accounts.models import PrivacyNotice, Role
 from training_app.core.models import AuditEntry
 from training_app.core.timeutil import local_today
 from training_app.extensions import db
-from training_app.privacy import services
+from training_app.privacy import data_copy, services
 from training_app.privacy.models import DeletionRequest, DeletionRequestStatus
 
 
@@ -30,7 +30,7 @@ def test_my_data_page_download_and_deletion_request(client, holder):
     assert "attachment" in response.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert f"belgeler/{certificate.register_number}.pdf" in archive.namelist()
-    data = json.loads(archive.read(services.ARCHIVE_JSON))
+    data = json.loads(archive.read(data_copy.ARCHIVE_JSON))
     assert data["profile"]["tckn_masked"] == person.tckn_masked
     assert "user.login" in [a["action"] for a in data["activity"]]  # their sign-ins too
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "privacy.export"))

@@ -22,7 +22,7 @@ from ..core.permissions import admin_required, login_required
 from ..core.timeutil import local_today
 from ..core.turkish import format_date_short
 from ..extensions import db, limiter
-from . import services
+from . import data_copy, services
 from .forms import ButtonForm, CarryOutForm, DeletionRequestForm, NoticeForm, RejectForm
 from .models import ANSWER_WITHIN_DAYS, DeletionRequest, DeletionRequestStatus
 
@@ -76,13 +76,13 @@ def download_archive():
 
     POST, not GET: it is an audited action, and a link cannot trigger it from another site."""
     person = _own_person()
-    data = services.personal_data_archive(person, by=current_user)
+    data = data_copy.personal_data_archive(person, by=current_user)
     db.session.commit()
     return Response(
         data,
         mimetype="application/zip",
         headers={
-            "Content-Disposition": f'attachment; filename="{services.archive_filename()}"',
+            "Content-Disposition": f'attachment; filename="{data_copy.archive_filename()}"',
             "Cache-Control": "private, no-store",
         },
     )
