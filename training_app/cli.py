@@ -65,7 +65,7 @@ def register_cli(app: Flask) -> None:
     )
     def reminders_command(days):
         """Queue reminder mails before first meetings; running it twice sends nothing twice."""
-        from .enrollment.services import send_reminders
+        from .enrollment.reminders import send_reminders
 
         queued = send_reminders(days_before=days)
         db.session.commit()

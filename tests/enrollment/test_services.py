@@ -8,7 +8,7 @@ from training_app.catalog.models import SessionStatus
 from training_app.core.errors import DomainError
 from training_app.core.models import OutboxMessage
 from training_app.core.timeutil import local_today, utcnow
-from training_app.enrollment import services
+from training_app.enrollment import reminders, services
 from training_app.enrollment.models import Registration
 from training_app.enrollment.models import RegistrationStatus as S
 from training_app.extensions import db
@@ -238,9 +238,9 @@ def test_reminders_are_sent_once(make_session, participant, enrol):
     session = make_session(starts_on=local_today() + timedelta(days=2), requires_approval=False)
     user = participant()
     enrol(user, session)
-    assert services.send_reminders(days_before=3) == 1
+    assert reminders.send_reminders(days_before=3) == 1
     db.session.commit()
-    assert services.send_reminders(days_before=3) == 0
+    assert reminders.send_reminders(days_before=3) == 0
     assert sum("Hatırlatma" in s for s in mails_to(user)) == 1
 
 

@@ -63,14 +63,14 @@ def seat_available(session: Session, municipality_id: int | None) -> bool:
 def session_has_started(session: Session, now: datetime | None = None) -> bool:
     """True once the first meeting has begun (local time)."""
     now_local = (now or utcnow()).replace(tzinfo=None)
-    now_local = _utc_to_local(now_local)
+    now_local = utc_to_local(now_local)
     first = min((m.start for m in session.meetings), default=None)
     if first is None:
         return now_local.date() >= session.starts_on
     return now_local >= first
 
 
-def _utc_to_local(value: datetime) -> datetime:
+def utc_to_local(value: datetime) -> datetime:
     from datetime import UTC
 
     return value.replace(tzinfo=UTC).astimezone(ISTANBUL).replace(tzinfo=None)
@@ -419,138 +419,6 @@ class DecisionResult:
     failed: list[str]
 
 
-# --- pages -----------------------------------------------------------------------------------
-
-
-def _with_session_details(query):
-    from sqlalchemy.orm import selectinload
-
-    from ..catalog.models import Course
-
-    return query.options(
-        selectinload(Registration.session)
-        .selectinload(Session.course)
-        .selectinload(Course.audience),
-        selectinload(Registration.session).selectinload(Session.meetings),
-        selectinload(Registration.session).selectinload(Session.venue),
-        selectinload(Registration.person).selectinload(Person.municipality),
-        selectinload(Registration.person).selectinload(Person.unit),
-    )
-
-
-@dataclass
-class MyTrainings:
-    upcoming: list[Registration]
-    pending: list[Registration]
-    waitlisted: list[tuple[Registration, int]]
-    past: list[Registration]
-    closed: list[Registration]
-
-
-def my_trainings(person: Person, today=None) -> MyTrainings:
-    """A participant's registrations, grouped the way they think of them."""
-    from datetime import date as _date
-
-    today = today or _utc_to_local(utcnow()).date()
-    registrations = db.session.scalars(
-        _with_session_details(select(Registration))
-        .join(Session, Session.id == Registration.session_id)
-        .where(Registration.person_id == person.id)
-        .order_by(Session.starts_on, Registration.id)
-    ).all()
-    result = MyTrainings([], [], [], [], [])
-    for r in registrations:
-        ended = r.session.ends_on < today if isinstance(today, _date) else False
-        if r.status in (S.COMPLETED, S.NO_SHOW) or (r.status == S.CONFIRMED and ended):
-            result.past.append(r)
-        elif r.status == S.CONFIRMED:
-            result.upcoming.append(r)
-        elif r.status in (S.PENDING_APPROVAL, S.REQUESTED):
-            result.pending.append(r)
-        elif r.status == S.WAITLISTED:
-            result.waitlisted.append((r, waitlist_position(r)))
-        else:
-            result.closed.append(r)
-    result.past.reverse()
-    return result
-
-
-def pending_for(user: User, ids: list[int] | None = None):
-    """Applications waiting for this coordinator's (or the office's) decision, oldest first (a
-    query, to paginate); `ids` keeps only those chosen in a form (others' are never found)."""
-    query = _with_session_details(select(Registration)).where(
-        Registration.status == S.PENDING_APPROVAL
-    )
-    if not user.has_role(Role.ADMIN):
-        query = query.where(Registration.municipality_id.in_(user.coordinated_municipality_ids))
-    if ids is not None:
-        query = query.where(Registration.id.in_(ids))
-    return query.order_by(Registration.requested_at, Registration.id)
-
-
-def registrations_of_municipalities(municipality_ids: set[int], status: S | None = None):
-    query = (
-        _with_session_details(select(Registration))
-        .join(Person, Person.id == Registration.person_id)
-        .join(Session, Session.id == Registration.session_id)
-        .where(Registration.municipality_id.in_(municipality_ids))
-    )
-    if status is not None:
-        query = query.where(Registration.status == status)
-    return query.order_by(Session.starts_on.desc(), Person.sort_key, Registration.id)
-
-
-def roster(session: Session, status: S | None = None, municipality_id: int | None = None):
-    """A session's registrations in Turkish alphabetical order, filtered."""
-    query = (
-        _with_session_details(select(Registration))
-        .join(Person, Person.id == Registration.person_id)
-        .where(Registration.session_id == session.id)
-    )
-    if status is not None:
-        query = query.where(Registration.status == status)
-    if municipality_id is not None:
-        query = query.where(Registration.municipality_id == municipality_id)
-    return list(db.session.scalars(query.order_by(Person.sort_key, Registration.id)))
-
-
-def status_counts(session: Session) -> dict[S, int]:
-    rows = db.session.execute(
-        select(Registration.status, func.count(Registration.id))
-        .where(Registration.session_id == session.id)
-        .group_by(Registration.status)
-    ).all()
-    return {status: count for status, count in rows}
-
-
-def nomination_sessions(today=None) -> list[Session]:
-    """Published sessions that have not started, for a coordinator's nomination form."""
-    from sqlalchemy.orm import selectinload
-
-    today = today or _utc_to_local(utcnow()).date()
-    now = utcnow()
-    sessions = db.session.scalars(
-        select(Session)
-        .where(Session.status == SessionStatus.PUBLISHED, Session.starts_on > today)
-        .options(selectinload(Session.course))
-        .order_by(Session.starts_on, Session.id)
-    )
-    return [s for s in sessions if s.enrolment_is_open(now) and s.course.is_published]
-
-
-def people_of(municipality_ids: set[int]) -> list[Person]:
-    from sqlalchemy.orm import selectinload
-
-    return list(
-        db.session.scalars(
-            select(Person)
-            .where(Person.municipality_id.in_(municipality_ids))
-            .options(selectinload(Person.municipality))
-            .order_by(Person.sort_key)
-        )
-    )
-
-
 def nominate(
     session: Session, people: list[Person], by: User
 ) -> tuple[list[Registration], list[str]]:
@@ -604,69 +472,3 @@ def registered_session_ids(person_id: int):
         Registration.person_id == person_id,
         Registration.status.in_([S.CONFIRMED, S.COMPLETED]),
     )
-
-
-def search_people(text: str, limit: int = 20) -> list[Person]:
-    """People whose name matches, Turkish-case-insensitively and forgiving ASCII typing."""
-    from sqlalchemy.orm import selectinload
-
-    from ..core.turkish import search_key
-
-    key = search_key(text).strip()
-    if len(key) < 2:
-        return []
-    return list(
-        db.session.scalars(
-            select(Person)
-            .where(Person.search_key.like(f"%{key}%"))
-            .options(selectinload(Person.municipality))
-            .order_by(Person.sort_key)
-            .limit(limit)
-        )
-    )
-
-
-def due_reminders(days_before: int, today=None) -> list[Registration]:
-    """Confirmed registrations of published sessions starting within `days_before` days."""
-    from datetime import timedelta
-
-    today = today or _utc_to_local(utcnow()).date()
-    return list(
-        db.session.scalars(
-            _with_session_details(select(Registration))
-            .join(Session, Session.id == Registration.session_id)
-            .where(
-                Registration.status == S.CONFIRMED,
-                Session.status == SessionStatus.PUBLISHED,
-                Session.starts_on > today,
-                Session.starts_on <= today + timedelta(days=days_before),
-            )
-        )
-    )
-
-
-def send_reminders(days_before: int = 3, today=None) -> int:
-    """Queue one reminder per registration; running it again queues nothing twice."""
-    queued = 0
-    for registration in due_reminders(days_before, today):
-        user = registration.person.user
-        if user is None or not user.is_active:
-            continue
-        session = registration.session
-        first = session.meetings[0] if session.meetings else None
-        message = queue_mail(
-            user.email,
-            "registration_reminder",
-            locale=user.locale,
-            dedup_key=f"reminder:{registration.id}:{session.starts_on.isoformat()}",
-            person_name=registration.person.full_name,
-            course_title=session.course.title,
-            dates=session_dates_label(session),
-            place=session.place_label,
-            session_id=session.id,
-            first_meeting=first,
-            venue=session.venue,
-            online_url=session.online_url,
-        )
-        queued += message is not None
-    return queued

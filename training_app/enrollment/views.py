@@ -12,7 +12,7 @@ from ..core.errors import DomainError, NotAllowed
 from ..core.permissions import admin_required, login_required, roles_required
 from ..extensions import db
 from ..municipalities.services import member_municipalities
-from . import exports, imports, services
+from . import exports, imports, queries, services
 from .forms import (
     DecisionForm,
     ImportConfirmForm,
@@ -141,7 +141,7 @@ def show_registration(registration_id):
 def my_trainings():
     """Upcoming, awaiting approval, waiting list, past trainings with attendance and documents."""
     person = current_user.person
-    trainings = services.my_trainings(person) if person is not None else None
+    trainings = queries.my_trainings(person) if person is not None else None
     cancellable = set()
     if trainings is not None:
         active = trainings.upcoming + trainings.pending + [r for r, _n in trainings.waitlisted]
@@ -163,14 +163,14 @@ def coordinator_inbox():
     """Pending applications of the coordinator's municipality: approve or refuse, one or many."""
     form = DecisionForm()
     page = db.paginate(
-        services.pending_for(current_user),
+        queries.pending_for(current_user),
         page=request.args.get("page", 1, type=int),
         per_page=INBOX_PAGE_SIZE,
         error_out=False,
     )
     if form.validate_on_submit():
         wanted = list(form.registration_ids.data or [])
-        chosen = db.session.scalars(services.pending_for(current_user, wanted)).all()
+        chosen = db.session.scalars(queries.pending_for(current_user, wanted)).all()
         if not chosen:
             flash(_("Select at least one application."), "danger")
         else:
@@ -200,7 +200,7 @@ def municipality_registrations():
     ids = _visible_municipality_ids()
     status = _status_arg()
     page = db.paginate(
-        services.registrations_of_municipalities(ids, status),
+        queries.registrations_of_municipalities(ids, status),
         page=request.args.get("page", 1, type=int),
         per_page=50,
         error_out=False,
@@ -231,11 +231,11 @@ def _visible_municipality_ids() -> set[int]:
 def nominate():
     """Register people of one's municipality for a session directly."""
     form = NominationForm()
-    sessions = services.nomination_sessions()
+    sessions = queries.nomination_sessions()
     form.session_id.choices = [
         (s.id, f"{s.course.title} ({s.starts_on:%d.%m.%Y}, {s.city})") for s in sessions
     ]
-    people = services.people_of(_visible_municipality_ids())
+    people = queries.people_of(_visible_municipality_ids())
     if form.validate_on_submit():
         session = db.get_or_404(Session, form.session_id.data)
         wanted = set(form.person_ids.data or [])
@@ -270,7 +270,7 @@ def session_roster(session_id):
     session = db.get_or_404(Session, session_id)
     status = _status_arg()
     municipality_id = request.args.get("municipality_id", type=int)
-    registrations = services.roster(session, status, municipality_id)
+    registrations = queries.roster(session, status, municipality_id)
     manual_form = ManualRegistrationForm()
     return render_template(
         "enrollment/roster.html",
@@ -280,7 +280,7 @@ def session_roster(session_id):
         statuses=list(RegistrationStatus),
         municipality_id=municipality_id,
         municipalities=member_municipalities(include_inactive=True),
-        counts=services.status_counts(session),
+        counts=queries.status_counts(session),
         manual_form=manual_form,
         form=ReasonForm(),
         decision_form=DecisionForm(),
@@ -317,7 +317,7 @@ def add_registration(session_id):
 @admin_required
 def search_people():
     """People matching a typed name, as <option>s for the manual registration form (htmx)."""
-    people = services.search_people(request.args.get("q", ""))
+    people = queries.search_people(request.args.get("q", ""))
     return render_template("enrollment/_people_options.html", people=people)
 
 
@@ -392,7 +392,7 @@ def confirm_import(session_id, import_id):
 def export_roster(session_id, fmt):
     """The roster as CSV or XLSX, ID numbers masked; the export is logged."""
     session = db.get_or_404(Session, session_id)
-    registrations = services.roster(session, _status_arg())
+    registrations = queries.roster(session, _status_arg())
     audit.record("roster.export", session, {"format": fmt, "rows": len(registrations)})
     db.session.commit()
     return exports.roster_response(session, registrations, fmt)
