@@ -323,6 +323,10 @@ def _register_request_hooks(app: Flask) -> None:
         def start_print_worker():
             print_worker.ensure_started()
 
+    from .core import caching
+
+    caching.register(app)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

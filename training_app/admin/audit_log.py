@@ -1,7 +1,5 @@
 """The audit log for administrators: filtered, paginated in SQL, readable, exportable."""
 
-import csv
-import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -14,6 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from werkzeug.routing import BuildError
 
 from ..accounts.models import Person, User
+from ..core import spreadsheets
 from ..core.models import AuditEntry
 from ..core.timeutil import local_to_utc, to_local
 from ..core.turkish import format_datetime_short, format_number, search_key
@@ -522,40 +521,29 @@ def export_csv(filters: AuditFilters) -> tuple[str, int]:
     """The matching entries (newest first, at most EXPORT_LIMIT) as CSV text for Excel
     (semicolons, BOM); returns the text and the number of entries."""
     rows = describe(db.session.execute(filtered_entries(filters).limit(EXPORT_LIMIT)).all())
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    header = [
+        _("Time"),
+        _("Full name"),
+        _("E-mail address"),
+        _("Action"),
+        _("Action code"),
+        _("Record type"),
+        _("Record number"),
+        _("Changes"),
+        _("IP address"),
+    ]
+    lines = [
         [
-            _("Time"),
-            _("Full name"),
-            _("E-mail address"),
-            _("Action"),
-            _("Action code"),
-            _("Record type"),
-            _("Record number"),
-            _("Changes"),
-            _("IP address"),
+            row.at_text,
+            row.actor_name,
+            row.actor_email,
+            row.action_label,
+            row.action,
+            row.object_type,
+            row.object_id or "",
+            row.changes_text,
+            row.ip_address,
         ]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                row.at_text,
-                _cell(row.actor_name),
-                _cell(row.actor_email),
-                row.action_label,
-                row.action,
-                row.object_type,
-                row.object_id or "",
-                _cell(row.changes_text),
-                row.ip_address,
-            ]
-        )
-    return out.getvalue(), len(rows)
-
-
-def _cell(text: str) -> str:
-    """Typed text (names, notes, reasons) that a spreadsheet would take for a formula is
-    quoted."""
-    return "'" + text if text and text[0] in "=+-@\t\r" else text
+        for row in rows
+    ]
+    return spreadsheets.csv_text([header, *lines]), len(rows)

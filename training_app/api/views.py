@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request, url_for
 from ..accounts.models import Position
 from ..catalog import services
 from ..catalog.models import Delivery, Session
+from ..core.caching import cacheable
 from ..core.permissions import public
 from ..core.timeutil import ISTANBUL, local_today, to_local
 from ..core.turkish import search_key
@@ -139,6 +140,7 @@ def session_json(session: Session, with_meetings: bool = False) -> dict:
 
 
 @bp.route("/sessions")
+@cacheable
 @public
 def list_sessions():
     """Upcoming published sessions, with the catalogue's filters, by date."""
@@ -161,6 +163,7 @@ def list_sessions():
 
 
 @bp.route(f"/sessions/<{ID}:session_id>")
+@cacheable
 @public
 def show_session(session_id):
     """One public session with its meetings."""
@@ -226,6 +229,7 @@ def show_certificate(verification_code):
 
 
 @bp.route("/openapi.json")
+@cacheable
 @public
 def openapi():
     """The OpenAPI 3 description of this API."""

@@ -1,14 +1,9 @@
 """The attendance matrix (participants x meetings) as CSV or XLSX."""
 
-import csv
-import io
-
 from flask import Response
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from ..enrollment.exports import XLSX_TYPE
+from ..core import spreadsheets
 
 
 def _table(matrix):
@@ -34,28 +29,14 @@ def _table(matrix):
 def matrix_response(session, matrix, fmt: str) -> Response:
     header, rows = _table(matrix)
     filename = f"yoklama-{session.id}-{session.starts_on:%Y%m%d}.{fmt}"
-    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(header)
-        for row in rows:
-            # Turkish Excel reads a decimal comma.
-            writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
-        return Response(
-            "\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8", headers=disposition
-        )
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Attendance")[:31]
-    sheet.append([session.course.title])
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+        # Hours and percentages are floats: written with a decimal comma for Turkish Excel.
+        return spreadsheets.csv_response(header, rows, filename)
+    workbook = spreadsheets.xlsx_workbook()
+    sheet = spreadsheets.add_sheet(workbook, _("Attendance"))
+    spreadsheets.append_row(sheet, [session.course.title], font=spreadsheets.HEADING)
+    spreadsheets.append_row(sheet, header, font=spreadsheets.BOLD)
     for row in rows:
-        sheet.append(row)
+        spreadsheets.append_row(sheet, row)
     sheet.freeze_panes = "E3"
-    output = io.BytesIO()
-    workbook.save(output)
-    return Response(output.getvalue(), mimetype=XLSX_TYPE, headers=disposition)
+    return spreadsheets.xlsx_response(workbook, filename)

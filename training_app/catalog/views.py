@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.models import Position, Role
+from ..core.caching import cacheable
 from ..core.permissions import login_required, public, roles_required
 from ..core.timeutil import local_today, to_local, utcnow
 from ..core.turkish import format_datetime_short
@@ -205,6 +206,7 @@ def _session_url(session: Session) -> str:
 
 
 @bp.route(f"/catalogue/sessions/<{ID}:session_id>/calendar.ics")
+@cacheable
 @public
 def session_calendar(session_id):
     """Every meeting of a public session as an iCalendar file."""
@@ -224,9 +226,8 @@ def calendar_feed(token):
         abort(404)
     sessions = services.calendar_sessions_for(user.person)
     body = build_calendar(_("My trainings"), sessions, request.host, _session_url)
-    response = _ics_response(body, "egitimlerim.ics")
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    # Personal: sent with no-store like every page that is not marked @cacheable.
+    return _ics_response(body, "egitimlerim.ics")
 
 
 @bp.route("/my/calendar")

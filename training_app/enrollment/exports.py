@@ -1,16 +1,10 @@
 """Roster exports: CSV (as Excel in Turkish opens it) and XLSX, ID numbers masked."""
 
-import csv
-import io
-
 from flask import Response
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from ..core import spreadsheets
 from ..core.turkish import format_datetime_short
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def roster_rows(registrations) -> tuple[list[str], list[list]]:
@@ -52,34 +46,17 @@ def _filename(session, fmt: str) -> str:
 
 def roster_response(session, registrations, fmt: str) -> Response:
     header, rows = roster_rows(registrations)
-    disposition = f'attachment; filename="{_filename(session, fmt)}"'
+    filename = _filename(session, fmt)
     if fmt == "csv":
-        buffer = io.StringIO()
-        # Semicolons and a BOM: what Excel set to Turkish opens without an import dialog.
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(header)
-        writer.writerows(rows)
-        return Response(
-            "\ufeff" + buffer.getvalue(),
-            mimetype="text/csv; charset=utf-8",
-            headers={"Content-Disposition": disposition},
-        )
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Registrations")[:31]
-    sheet.append([session.course.title])
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+        return spreadsheets.csv_response(header, rows, filename)
+    workbook = spreadsheets.xlsx_workbook()
+    sheet = spreadsheets.add_sheet(workbook, _("Registrations"))
+    spreadsheets.append_row(sheet, [session.course.title], font=spreadsheets.HEADING)
+    spreadsheets.append_row(sheet, header, font=spreadsheets.BOLD)
     for row in rows:
-        sheet.append(row)
+        spreadsheets.append_row(sheet, row)
     widths = [6, 18, 18, 16, 20, 28, 20, 24, 22, 18]
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"
-    output = io.BytesIO()
-    workbook.save(output)
-    return Response(
-        output.getvalue(), mimetype=XLSX_TYPE, headers={"Content-Disposition": disposition}
-    )
+    return spreadsheets.xlsx_response(workbook, filename)

@@ -1,21 +1,15 @@
 """Dashboard tables and a municipality's training record as CSV (as Excel set to Turkish opens
 it: semicolons, UTF-8 BOM, decimal comma) and XLSX (numbers stay numbers, Turkish formats)."""
 
-import csv
-import io
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
 from flask import Response
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..core import spreadsheets
 from ..core.turkish import format_date_short
 from . import services
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Column kinds: how a value is written to CSV and formatted in XLSX.
 TEXT, INTEGER, HOURS, PERCENT = "text", "integer", "hours", "percent"
@@ -84,18 +78,17 @@ def dashboard_table(dashboard: services.Dashboard, name: str) -> Table:
     return Table(title, [(first, TEXT), *measure_columns()], rows, title)
 
 
-def _csv_value(value, kind: str) -> str:
+def _csv_value(value, kind: str):
     if value is None:
         return ""
     if kind == HOURS:
-        return format_decimal(value, format="0.0", locale="tr")
+        return spreadsheets.decimal_text(value, "0.0")
     if kind == PERCENT:
-        return format_decimal(value * 100, format="0.0", locale="tr")
-    return str(value)
+        return spreadsheets.decimal_text(value * 100, "0.0")
+    return value
 
 
 def _csv_rows(table: Table):
-    yield [header for header, _kind in table.columns]
     for row in table.rows:
         if table.columns[-1][1] == "mixed":
             label, value, kind = row
@@ -105,44 +98,23 @@ def _csv_rows(table: Table):
 
 
 def csv_response(table: Table, filename: str) -> Response:
-    buffer = io.StringIO()
-    # Semicolons and a BOM: what Excel set to Turkish opens without an import dialog.
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerows(_csv_rows(table))
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _sheet_name(name: str, taken: set[str]) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
-    cleaned = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "Sheet"
-    candidate, n = cleaned, 2
-    while candidate in taken:
-        candidate = f"{cleaned[:28]} {n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
+    header = [header for header, _kind in table.columns]
+    return spreadsheets.csv_response(header, _csv_rows(table), filename)
 
 
 def _write_sheet(sheet, table: Table, heading: str) -> None:
-    sheet.append([heading])
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append([header for header, _kind in table.columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    spreadsheets.append_row(sheet, [heading], font=spreadsheets.HEADING)
+    spreadsheets.append_row(sheet, [h for h, _kind in table.columns], font=spreadsheets.BOLD)
     mixed = table.columns[-1][1] == "mixed"
     for row in table.rows:
         if mixed:
             label, value, kind = row
-            sheet.append([label, value])
+            cells = spreadsheets.append_row(sheet, [label, value])
             kinds = [TEXT, kind]
         else:
-            sheet.append(row)
+            cells = spreadsheets.append_row(sheet, row)
             kinds = [kind for _h, kind in table.columns]
-        for cell, kind in zip(sheet[sheet.max_row], kinds, strict=False):
+        for cell, kind in zip(cells, kinds, strict=False):
             if kind in _XLSX_FORMATS and cell.value is not None:
                 cell.number_format = _XLSX_FORMATS[kind]
     for index, (header, _kind) in enumerate(table.columns, start=1):
@@ -152,19 +124,11 @@ def _write_sheet(sheet, table: Table, heading: str) -> None:
 
 
 def xlsx_response(tables: list[Table], heading: str, filename: str) -> Response:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    taken: set[str] = set()
+    workbook = spreadsheets.xlsx_workbook()
     for table in tables:
-        sheet = workbook.create_sheet(_sheet_name(table.sheet_name, taken))
+        sheet = spreadsheets.add_sheet(workbook, table.sheet_name)
         _write_sheet(sheet, table, f"{heading}: {table.title}")
-    output = io.BytesIO()
-    workbook.save(output)
-    return Response(
-        output.getvalue(),
-        mimetype=XLSX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return spreadsheets.xlsx_response(workbook, filename)
 
 
 def record_tables(records: list[services.PersonRecord]) -> list[Table]:
