@@ -53,6 +53,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """End the session on the server too: a copy of the cookie taken earlier no longer works."""
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.home"))
