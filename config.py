@@ -59,7 +59,14 @@ class Config:
     JOB_SWEEP_INTERVAL = float(os.environ.get("JOB_SWEEP_INTERVAL", "30"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: Failed logins only (a successful one costs nothing): per account from any address, and
+    #: per address over every account (higher: a municipality's staff share one address).
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per 15 minutes")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 15 minutes")
+    #: Requests for a password-reset mail, per address.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10 per minute")
+    #: Completed registration forms, per address (enough for a municipality behind one address).
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "30 per hour")
 
     #: Public verification of documents (page and form), per client address.
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
@@ -101,12 +108,14 @@ class Config:
 
 
 class ProductionConfig(Config):
-    """`make serve` and the systemd unit: cookies over HTTPS only, and no start with the public
-    development keys."""
+    """`make serve` and the systemd unit: cookies over HTTPS only, no start with the public
+    development keys, nor with several workers counting rate limits apart (no REDIS_URL)."""
 
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REFUSE_DEVELOPMENT_KEYS = True
+    #: Several gunicorn workers without REDIS_URL would each count the rate limits apart.
+    REFUSE_PER_WORKER_RATE_LIMITS = True
 
 
 class TestConfig(Config):

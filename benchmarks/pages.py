@@ -176,7 +176,6 @@ def run() -> dict:
         gunicorn(
             h.database_url,
             workers,
-            LOGIN_RATE_LIMIT="1000000 per minute",
             MAIL_WORKER="off",
             PRINT_WORKER="off",
         ) as port,

@@ -55,6 +55,9 @@ def create_app(config=None) -> Flask:
 
     check_every_view_has_a_rule(app)
     _warn_about_development_settings(app)
+    from .core.serving import check_shared_rate_limits
+
+    check_shared_rate_limits(app)
     return app
 
 

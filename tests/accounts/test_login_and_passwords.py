@@ -54,11 +54,11 @@ def test_next_parameter_cannot_redirect_elsewhere(client, make_user):
 
 def test_login_is_rate_limited_with_a_clear_message(client, make_user):
     user = make_user()
-    for _ in range(10):
+    for _ in range(5):
         login(client, user.email, "wrong-password1")
     response = login(client, user.email)
     assert response.status_code == 429
-    assert "Kısa sürede çok fazla deneme yaptınız." in response.get_data(as_text=True)
+    assert "Çok fazla hatalı giriş denemesi yapıldı." in response.get_data(as_text=True)
 
 
 def test_deactivated_account_cannot_log_in_and_loses_its_session(app, make_user):

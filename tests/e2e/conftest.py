@@ -69,7 +69,7 @@ def live_app(tmp_path_factory):
     overrides = {
         "WTF_CSRF_ENABLED": True,
         # Limits stay on; high enough that a few journeys in a row never reach them.
-        "LOGIN_RATE_LIMIT": "200 per minute",
+        "REGISTER_RATE_LIMIT": "200 per hour",
     }
     if not root_conftest.USING_POSTGRES:
         database = tmp_path_factory.mktemp("e2e") / "live.sqlite3"

@@ -88,7 +88,8 @@ class User(UserMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    #: Raised on password change or deactivation: sessions carrying an older value end.
+    #: Raised on logout, password change, deactivation and anonymisation: sessions (and remember
+    #: cookies) carrying an older value end, wherever they were copied to.
     session_version: Mapped[int] = mapped_column(default=1)
     #: Interface language chosen by the user ("tr" or "en").
     locale: Mapped[str] = mapped_column(String(5), default="tr")

@@ -222,6 +222,12 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every copy of their session or remember cookie stops working
+    (the cookies carry the session version, see User.get_id). Also voids unused reset links."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
@@ -453,5 +459,5 @@ def set_active(user: User, active: bool, by: User) -> None:
     if user.is_active_account == active:
         return
     user.is_active_account = active
-    user.session_version += 1
+    end_sessions(user)
     audit.record("user.activate" if active else "user.deactivate", user, actor=by)

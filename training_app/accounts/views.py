@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import DomainError
@@ -10,7 +11,7 @@ from ..core.permissions import guest_only, login_required, public
 from ..core.safety import safe_next_url
 from ..extensions import db, limiter
 from ..municipalities.services import member_municipalities, units_of
-from . import services
+from . import services, throttle
 from .forms import (
     AcknowledgeForm,
     ChangePasswordForm,
@@ -26,23 +27,35 @@ from .forms import (
 bp = Blueprint("accounts", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _password_reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @guest_only
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
-    """Log in with e-mail and password; 'remember me' keeps the session across browser restarts."""
+    """Log in with e-mail and password; 'remember me' keeps the session across browser restarts.
+    Only failed attempts count against the limits (per account, and per address): see throttle."""
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = throttle.LoginAttempt(form.email.data, get_remote_address())
+        if not attempt.begin():
+            flash(
+                _(
+                    "Too many failed login attempts. Try again in %(minutes)d minutes, or set a "
+                    "new password with “Forgot your password?”.",
+                    minutes=throttle.lockout_minutes(),
+                ),
+                "danger",
+            )
+            return render_template("accounts/login.html", form=form), 429
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
             db.session.commit()  # keep the audit entry of the failed attempt
             flash(error.message, "danger")
         else:
+            attempt.succeeded()
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
@@ -53,6 +66,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """End the session on the server too: a copy of the cookie taken earlier no longer works."""
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.home"))
@@ -96,7 +112,7 @@ def _units_for(municipality_id):
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @guest_only
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_password_reset_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -122,11 +138,12 @@ def reset_password(token):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            user = services.reset_password(token, form.password.data)
         except DomainError as error:
             show_refusal(form, error)
         else:
             db.session.commit()
+            throttle.forget_failures(user.email)
             if current_user.is_authenticated:
                 logout_user()
             flash(_("Your password has been set. You can log in now."), "success")
