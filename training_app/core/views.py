@@ -1,9 +1,9 @@
-"""Home page and language switch."""
+"""Home page, language switch and the health check."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from .permissions import public
 from .safety import safe_next_url
 
@@ -29,3 +29,17 @@ def set_language(code):
             current_user.locale = code
             db.session.commit()
     return redirect(safe_next_url(request.form.get("next")) or url_for("core.home"))
+
+
+@bp.route("/healthz")
+@public
+@limiter.exempt
+def healthz():
+    """For the load balancer and systemd: 200 when the app can serve, 503 naming what failed."""
+    from .health import health
+
+    healthy, checks = health()
+    response = jsonify(status="ok" if healthy else "unavailable", checks=checks)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -213,7 +213,14 @@ def _seat_or_waitlist(registration: Registration, by: User | None) -> None:
         _mail(registration, "registration_confirmed")
     else:
         registration.move_to(S.WAITLISTED, by)
-        _mail(registration, "registration_waitlisted", position=waitlist_position(registration))
+        from .quota import held_by_quota
+
+        _mail(
+            registration,
+            "registration_waitlisted",
+            position=waitlist_position(registration),
+            quota_full=held_by_quota(registration),
+        )
 
 
 def enroll(

@@ -12,7 +12,7 @@ from ..core.errors import DomainError, NotAllowed
 from ..core.permissions import admin_required, login_required, roles_required
 from ..extensions import db
 from ..municipalities.services import member_municipalities
-from . import exports, imports, queries, services
+from . import exports, imports, queries, quota, services
 from .forms import (
     DecisionForm,
     ImportConfirmForm,
@@ -38,11 +38,25 @@ def _status_arg() -> RegistrationStatus | None:
 def enrolment_panel(session: Session) -> Markup:
     """The application box of a catalogue session page (a Jinja global the catalogue calls)."""
     registration = position = problem = None
+    held = False
     user = current_user
+    own_quota, coordinated_quotas = None, []
+    if user.is_authenticated:
+        # Quota use before applying or nominating: one's own municipality, and the
+        # municipalities one coordinates.
+        own_id = user.person.municipality_id if user.person is not None else None
+        uses = quota.quota_uses(session, {own_id, *user.coordinated_municipality_ids})
+        own_quota = next((u for u in uses if u.municipality_id == own_id), None)
+        coordinated_quotas = [
+            u
+            for u in uses
+            if u.municipality_id in user.coordinated_municipality_ids and u is not own_quota
+        ]
     if user.is_authenticated and user.person is not None:
         registration = services.registration_of(user.person, session)
         if registration is not None and registration.is_active:
             position = services.waitlist_position(registration)
+            held = quota.held_by_quota(registration)
         else:
             problem = services.eligibility_problem(user.person, session)
     return Markup(
@@ -51,6 +65,10 @@ def enrolment_panel(session: Session) -> Markup:
             session=session,
             registration=registration,
             waitlist_position=position,
+            held_by_quota=held,
+            own_quota=own_quota,
+            coordinated_quotas=coordinated_quotas,
+            seats_free=session.seats_taken < session.capacity,
             problem=problem,
             form=ReasonForm(),
             can_cancel=registration is not None and services.can_cancel_own(registration),
@@ -84,6 +102,17 @@ def _apply_message(registration: Registration) -> str:
         return _(
             "Your application has been received; your municipality's training coordinator "
             "will decide on it."
+        )
+    if registration.status == RegistrationStatus.WAITLISTED and quota.held_by_quota(registration):
+        use = quota.quota_use(registration.session, registration.municipality_id)
+        return _(
+            "Your municipality's quota for this session is full (%(used)d/%(quota)d used): "
+            "you are number %(n)d on the waiting list. Free seats go to people of other "
+            "municipalities; you get a seat only if someone from your municipality withdraws "
+            "or the union's office raises the quota, and you will be told by e-mail.",
+            used=use.used,
+            quota=use.quota,
+            n=services.waitlist_position(registration),
         )
     if registration.status == RegistrationStatus.WAITLISTED:
         return _(
@@ -142,14 +171,16 @@ def my_trainings():
     """Upcoming, awaiting approval, waiting list, past trainings with attendance and documents."""
     person = current_user.person
     trainings = queries.my_trainings(person) if person is not None else None
-    cancellable = set()
+    cancellable, held = set(), set()
     if trainings is not None:
         active = trainings.upcoming + trainings.pending + [r for r, _n in trainings.waitlisted]
         cancellable = {r.id for r in active if services.can_cancel_own(r)}
+        held = {r.id for r, _n in trainings.waitlisted if quota.held_by_quota(r)}
     return render_template(
         "enrollment/my_trainings.html",
         trainings=trainings,
         cancellable=cancellable,
+        held_by_quota=held,
         form=ReasonForm(),
     )
 
