@@ -147,6 +147,7 @@ def _init_extensions(app: Flask) -> None:
     from .certificates import models as _certificates_models  # noqa: F401
     from .core import models as _core_models  # noqa: F401
     from .enrollment import models as _enrollment_models  # noqa: F401
+    from .evaluation import models as _evaluation_models  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
     from .privacy import models as _privacy_models  # noqa: F401
 
