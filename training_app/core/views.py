@@ -41,5 +41,4 @@ def healthz():
     healthy, checks = health()
     response = jsonify(status="ok" if healthy else "unavailable", checks=checks)
     response.status_code = 200 if healthy else 503
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return response  # never cached: the app-wide no-store hook covers it
