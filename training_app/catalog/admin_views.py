@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
 from ..core.permissions import admin_required
-from ..core.timeutil import local_today
+from ..core.timeutil import local_now
 from ..extensions import db
 from . import courses, meetings, services, sessions, trainers
 from .forms import (
@@ -298,7 +298,7 @@ def _session_page(session, meeting_form, status=200):
         meeting_form=meeting_form,
         action_form=ButtonForm(),
         dates_label=services.session_dates_label(session),
-        today=local_today(),
+        can_close=session.can_be_closed(local_now()),
     ), status
 
 
