@@ -30,6 +30,7 @@ TRAINER_OR_ADMIN_POST = row(302, 403, 403, 302, 302)
 #: endpoint -> expected status per role (GET, or POST for POST-only routes).
 EXPECTED = {
     "core.home": ALL_200,
+    "core.favicon": ALL_200,
     "core.set_language": row(302, 302, 302, 302, 302),
     "accounts.login": GUEST_ONLY,
     "accounts.logout": row(302, 302, 302, 302, 302),
