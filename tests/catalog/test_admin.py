@@ -191,3 +191,21 @@ def test_close_the_session_is_offered_once_the_last_meeting_has_ended_not_the_da
     assert client.post(f"/attendance/sessions/{ended.id}/close").status_code == 302
     db.session.refresh(ended)
     assert ended.status == SessionStatus.COMPLETED
+
+
+def test_saving_trainers_says_when_nothing_was_chosen_and_what_changed(
+    client, login_as, make_session, make_trainer
+):
+    session = make_session(status=SessionStatus.DRAFT)
+    ayse, omer = make_trainer("Ayşe", "Demir"), make_trainer("Ömer", "Kaya")
+    login_as(Role.ADMIN)
+    url = f"/admin/catalogue/sessions/{session.id}/trainers"
+    page = text(client.post(url, data={}, follow_redirects=True))
+    assert "Eğitmen seçilmedi: hiçbir şey kaydedilmedi." in page
+    assert "Eğitmenler kaydedildi" not in page
+    page = text(client.post(url, data={"trainer_ids": [ayse.id, omer.id]}, follow_redirects=True))
+    assert "Eğitmenler kaydedildi. Eklenen: Ayşe Demir, Ömer Kaya." in page
+    page = text(client.post(url, data={"trainer_ids": [ayse.id, omer.id]}, follow_redirects=True))
+    assert "Değişiklik yok" in page and "Eğitmenler kaydedildi" not in page
+    page = text(client.post(url, data={"trainer_ids": [omer.id]}, follow_redirects=True))
+    assert "Eğitmenler kaydedildi. Çıkarılan: Ayşe Demir." in page
