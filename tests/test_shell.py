@@ -12,6 +12,15 @@ def test_not_found_page_is_turkish(client):
     assert "Sayfa bulunamadı" in page and '<html lang="tr">' in page
 
 
+def test_favicon_ico_is_the_site_icon(client):
+    """Browsers' PDF viewers ask for /favicon.ico even where the page links the SVG icon."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
+    response.close()
+
+
 def test_forbidden_page_is_turkish(client, login_as):
     login_as(Role.PARTICIPANT)
     response = client.get("/admin/users")

@@ -398,7 +398,7 @@ def close_session(
     """Close a session after its last meeting: every confirmed registration becomes completed
     (with the document it earned) or no-show, from the attended minutes and the exam score."""
     now = now or datetime.now(ISTANBUL).replace(tzinfo=None)
-    last_end = max((m.end for m in session.meetings), default=None)
+    last_end = session.last_meeting_end
     if last_end is not None and now < last_end:
         raise DomainError(
             _(
