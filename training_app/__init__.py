@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, render_template, request, session
+from flask import Flask, make_response, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -209,45 +209,63 @@ def _register_blueprints(app: Flask) -> None:
 def _register_error_handlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
-    def render_error(code, title, message):
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+    from .api.errors import is_api_request, json_error
+
+    def render_error(code, title, message, error=None):
+        """The error page, or under /api/v1 the API's JSON error; either way with the headers
+        the error carries (a 405's Allow, a 429's Retry-After)."""
+        if is_api_request():
+            response = json_error(code)
+        else:
+            page = render_template("errors/error.html", code=code, title=title, message=message)
+            response = make_response(page, code)
+        get_headers = getattr(error, "get_headers", None)
+        for name, value in get_headers() if get_headers else ():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(400)
-    def bad_request(_e):
-        return render_error(400, _("Bad request"), _("The request could not be understood."))
+    def bad_request(e):
+        return render_error(400, _("Bad request"), _("The request could not be understood."), e)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(_e):
+    def csrf_error(e):
         return render_error(
             400,
             _("The form has expired"),
             _("The page was open too long or was sent twice. Go back, reload and try again."),
+            e,
         )
 
     @app.errorhandler(403)
-    def forbidden(_e):
-        return render_error(403, _("Access denied"), _("You are not allowed to open this page."))
+    def forbidden(e):
+        return render_error(403, _("Access denied"), _("You are not allowed to open this page."), e)
 
     @app.errorhandler(404)
-    def not_found(_e):
+    def not_found(e):
         return render_error(
-            404, _("Page not found"), _("The page you are looking for does not exist or has moved.")
+            404,
+            _("Page not found"),
+            _("The page you are looking for does not exist or has moved."),
+            e,
         )
 
     @app.errorhandler(405)
-    def method_not_allowed(_e):
-        return render_error(405, _("Not allowed"), _("This action cannot be done this way."))
+    def method_not_allowed(e):
+        return render_error(405, _("Not allowed"), _("This action cannot be done this way."), e)
 
     @app.errorhandler(413)
-    def too_large(_e):
-        return render_error(413, _("File too large"), _("The file you sent is too large."))
+    def too_large(e):
+        return render_error(413, _("File too large"), _("The file you sent is too large."), e)
 
     @app.errorhandler(429)
-    def too_many(_e):
+    def too_many(e):
         return render_error(
             429,
             _("Too many attempts"),
             _("You have tried too many times in a short time. Wait a minute and try again."),
+            e,
         )
 
     @app.errorhandler(500)
