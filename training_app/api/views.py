@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request, url_for
 from ..accounts.models import Position
 from ..catalog import services
 from ..catalog.models import Delivery, Session
+from ..core.args import read_int
 from ..core.permissions import public
 from ..core.timeutil import ISTANBUL, local_today, to_local
 from ..core.turkish import search_key
@@ -45,9 +46,10 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+    number = read_int(raw, None, low, high)
+    if number is None or not (raw.isascii() and raw.isdigit()):
         raise BadParameter(name, f"{name} must be an integer from {low} to {high}")
-    return int(raw)
+    return number
 
 
 def _filters() -> services.CatalogueFilters:
