@@ -6,6 +6,7 @@ Hostile values: numbers beyond 64 bits and negative ones, NUL (%00), a byte that
 failure; 400, 404, a redirect or a page with a message are all fine.
 """
 
+import html
 import io
 import re
 from pathlib import Path
@@ -405,3 +406,81 @@ def test_a_nul_character_typed_into_a_search_box_is_refused(client, login_as, ur
     response = client.get(url)
     assert response.status_code == 400
     assert NUL_MESSAGE in response.get_data(as_text=True)
+
+
+# --- numbers beyond the database's range posted into every form -------------------------------
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+CONTROL = re.compile(r"<(?:input|textarea|select)\b([^>]*)>", re.S)
+
+
+def _attribute(name: str, tag: str) -> str | None:
+    found = re.search(rf'\b{name}="([^"]*)"', tag)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _post_forms(page: str, url: str) -> list[tuple[str, dict]]:
+    """(action, {field: value shown}) of every POST form of a page, but logging out."""
+    forms = []
+    for attributes, body in FORM.findall(page):
+        if (_attribute("method", attributes) or "get").lower() != "post":
+            continue
+        action = _attribute("action", attributes) or url
+        if "/logout" in action or "/language" in action:
+            continue
+        fields = {}
+        for tag in CONTROL.findall(body):
+            name = _attribute("name", tag)
+            if name and name != "csrf_token":
+                fields[name] = _attribute("value", tag) or ""
+        if fields:
+            forms.append((action, fields))
+    return forms
+
+
+HOSTILE_NUMBERS = (str(2**31), str(-(10**30)))
+
+
+@pytest.mark.parametrize("role", ("participant", "coordinator", "trainer", "admin"))
+def test_every_form_survives_numbers_beyond_the_database_range(app, client, make_user, role):
+    from training_app.extensions import db
+
+    url_args = make_url_args(make_user)
+    email = f"{role}@example.org"
+    if role != "trainer":
+        make_user(Role(role), email=email)
+    assert login(client, email).status_code == 302
+    forms: dict[str, tuple[str, dict]] = {}
+    for rule in _get_rules(app):
+        if rule.endpoint == "accounts.logout":
+            continue
+        url = _url(rule, url_args)
+        response = client.get(url)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            for action, fields in _post_forms(response.get_data(as_text=True), url):
+                forms.setdefault(re.sub(r"\d+", "N", action.split("?")[0]), (action, fields))
+    assert len(forms) > (10 if role == "admin" else 1)
+    failures = []
+    for action, fields in forms.values():
+        for name in fields:
+            for value in HOSTILE_NUMBERS:
+                try:
+                    status = client.post(action, data={**fields, name: value}).status_code
+                except Exception as error:
+                    db.session.rollback()
+                    failures.append(f"{action} {name}={value[:20]}: {type(error).__name__}")
+                    continue
+                if status >= 500:
+                    failures.append(f"{action} {name}={value[:20]}: {status}")
+    print("\n".join(failures))
+    assert failures == []
+
+
+def test_a_capacity_beyond_the_database_range_is_refused_on_its_field(client, login_as):
+    login_as(Role.ADMIN)
+    response = client.post(
+        "/admin/catalogue/venues/new",
+        data={"name": "Salon", "city": "Konya", "country": "Türkiye", "capacity": str(2**31)},
+    )
+    assert response.status_code in (200, 400)
+    assert "Bu sayı kaydedilebilecek aralığın dışında." in response.get_data(as_text=True)

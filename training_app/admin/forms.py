@@ -13,12 +13,11 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..accounts.models import ROLE_LABELS
 from ..core.args import MAX_ID, read_int
+from ..core.forms import db_int_or_none
 
 
 def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+    return db_int_or_none(value)
 
 
 def role_choices():

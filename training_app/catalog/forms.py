@@ -14,7 +14,6 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     HiddenField,
-    IntegerField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -26,15 +25,14 @@ from wtforms import (
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from ..accounts.models import POSITION_LABELS, Position
+from ..core.forms import IntegerField, db_int, db_int_or_none
 from ..core.timeutil import local_to_utc, to_local
 from .models import COURSE_KIND_LABELS, DELIVERY_LABELS, DOCUMENT_KIND_LABELS, TURKEY
 from .services import CourseDetails, MeetingDetails, SessionDetails, VenueDetails
 
 
 def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+    return db_int_or_none(value)
 
 
 def _choices(labels: dict) -> list[tuple[str, str]]:
@@ -271,7 +269,7 @@ def fill_session_choices(form: SessionForm, venues) -> None:
 
 
 class TrainersForm(FlaskForm):
-    trainer_ids = SelectMultipleField(_l("Trainers"), coerce=int, validators=[Optional()])
+    trainer_ids = SelectMultipleField(_l("Trainers"), coerce=db_int, validators=[Optional()])
 
 
 class MeetingForm(FlaskForm):
