@@ -32,6 +32,10 @@ HOSTILE = {
     "Turkish": quote("İşçiğüÖ"),
 }
 
+#: The values each argument a view reads also gets on its own (all of HOSTILE come with every
+#: argument at once; NUL is refused before any view runs).
+ALONE = ("2**64", "-2**63-1", "not UTF-8", "5000 chars")
+
 #: Query arguments of the app (tests below check that none is missing), plus id-like ones that
 #: a view might read one day.
 QUERY_ARGS = {
@@ -158,15 +162,16 @@ def _walk(app, client, url_args) -> list[str]:
         RecordingArgs.asked = set()
         get(base + "?" + "&".join(f"{name}=1" for name in sorted(QUERY_ARGS)))
         read = RecordingArgs.asked & QUERY_ARGS
-        for value in HOSTILE.values():
+        for label, value in HOSTILE.items():
             for arg in rule.arguments:
                 get(_url(rule, url_args, arg, value))
             if rule.endpoint not in SLOW:
                 # Every argument at once, then each argument the view reads on its own (a
                 # refusal of one must not hide an error in another).
                 get(base + "?" + "&".join(f"{name}={value}" for name in sorted(QUERY_ARGS)))
-            for name in sorted(read):
-                get(f"{base}?{name}={value}")
+            if label in ALONE:
+                for name in sorted(read):
+                    get(f"{base}?{name}={value}")
     print("\n".join(failures))  # shown when the test fails
     return failures
 
