@@ -42,6 +42,7 @@ def create_app(config=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_logging(app)
     _init_extensions(app)
+    _register_converters(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     _register_template_helpers(app)
@@ -168,6 +169,13 @@ def _project_dir():
     return Path(__file__).resolve().parent.parent
 
 
+def _register_converters(app: Flask) -> None:
+    """`<int:...>` in every route means an id the database can hold (before any route exists)."""
+    from .core.args import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
+
+
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
@@ -227,7 +235,8 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(e):
-        return render_error(400, _("Bad request"), _("The request could not be understood."), e)
+        message = getattr(e, "message", None) or _("The request could not be understood.")
+        return render_error(400, _("Bad request"), str(message), e)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
@@ -306,6 +315,10 @@ def _register_request_hooks(app: Flask) -> None:
     from flask import redirect, url_for
 
     from .accounts.services import needs_privacy_acknowledgement
+    from .core.args import refuse_nul_characters
+
+    # First of all: nothing else should see a NUL character (PostgreSQL cannot store one).
+    app.before_request(refuse_nul_characters)
 
     exempt = {
         "accounts.acknowledge_privacy",

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from ..core.args import MAX_ID, read_int
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
 from ..core.permissions import guest_only, login_required, public
@@ -104,10 +105,8 @@ def register():
 
 
 def _units_for(municipality_id):
-    try:
-        return units_of(int(municipality_id)) if municipality_id else []
-    except (TypeError, ValueError):
-        return []
+    number = read_int(str(municipality_id), None, 1, MAX_ID) if municipality_id else None
+    return units_of(number) if number else []
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..accounts import services as accounts
 from ..accounts.models import Role, RoleAssignment, User
 from ..core import audit
+from ..core.args import page_arg
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
 from ..core.permissions import admin_required
@@ -40,7 +41,7 @@ def list_users():
     role_value = request.args.get("role", "")
     role = Role(role_value) if role_value in {r.value for r in Role} else None
     q = request.args.get("q", "").strip()
-    page = users_page(q, role, page=request.args.get("page", 1, type=int))
+    page = users_page(q, role, page=page_arg())
     return render_template(
         "admin/users.html", page=page, q=q, role=role, roles=list(Role), action_form=ActionForm()
     )
@@ -382,7 +383,7 @@ def list_audit_entries():
     """Who did what to which record, newest first, filtered; 50 entries a page."""
     form = _audit_filter_form()
     filters = form.filters()
-    page = audit_log.audit_page(filters, page=request.args.get("page", 1, type=int))
+    page = audit_log.audit_page(filters, page=page_arg())
     return render_template(
         "admin/audit.html", form=form, page=page, query_args=filters.query_args()
     )

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request, url_for
 from ..accounts.models import Position
 from ..catalog import services
 from ..catalog.models import Delivery, Session
+from ..core.args import read_int
 from ..core.caching import cacheable
 from ..core.permissions import public
 from ..core.timeutil import ISTANBUL, local_today, to_local
@@ -34,10 +35,10 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    # At most 12 digits: int() of thousands of digits is refused by Python itself.
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12) or not low <= int(raw) <= high:
+    number = read_int(raw, None, low, high)
+    if number is None or not (raw.isascii() and raw.isdigit()):
         raise BadParameter(name, f"{name} must be an integer from {low} to {high}")
-    return int(raw)
+    return number
 
 
 #: The `month` parameter as the OpenAPI document states it: YYYY-MM.

@@ -261,7 +261,11 @@ def current_qr_token(meeting: Meeting, now: datetime | None = None) -> str:
 def token_is_fresh(meeting: Meeting, token: str, now: datetime | None = None) -> bool:
     """The code shown now or in the previous minute (a scan takes a moment)."""
     window = _window(now or datetime.now(ISTANBUL))
-    return any(hmac.compare_digest(token, qr_token(meeting, w)) for w in (window, window - 1))
+    # Bytes: compare_digest refuses a str with non-ASCII letters (a code typed or mangled).
+    given = token.encode("utf-8", "replace")
+    return any(
+        hmac.compare_digest(given, qr_token(meeting, w).encode()) for w in (window, window - 1)
+    )
 
 
 def check_in(meeting: Meeting, user: User, now: datetime | None = None) -> AttendanceMark:
