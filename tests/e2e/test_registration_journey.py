@@ -60,7 +60,8 @@ def test_register_log_out_and_log_in_again(page: Page, base_url: str, live_app):
     fill_registration(page, first_name=FIRST_NAME, last_name=LAST_NAME, tckn=TCKN, email=EMAIL)
     page.get_by_role("button", name="Hesap oluştur").click()
 
-    expect(page.get_by_text(f"Son bir adım: {EMAIL} adresine bir ileti gönderdik.")).to_be_visible()
+    sent = page.get_by_text(f"Yeni hesap, {EMAIL} adresine gönderdiğimiz bağlantıyla")
+    expect(sent).to_be_visible()
     expect(menu.get_by_role("link", name=full_name)).to_have_count(0)
 
     page.goto(_mailed_link(live_app, EMAIL))

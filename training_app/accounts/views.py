@@ -112,9 +112,9 @@ def register():
             db.session.commit()
             flash(
                 _(
-                    "Almost done: we have sent a message to %(email)s. Open the link in it to "
-                    "activate your account. If you already have an account, the message tells "
-                    "you how to log in.",
+                    "Almost done: check your e-mail. A new account is activated from the link "
+                    "we send to %(email)s; if you already have an account, we have written to "
+                    "its address instead.",
                     email=form.email.data.strip().lower(),
                 ),
                 "info",
