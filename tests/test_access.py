@@ -39,6 +39,7 @@ EXPECTED = {
     "accounts.register": GUEST_ONLY,
     "accounts.forgot_password": GUEST_ONLY,
     "accounts.reset_password": row(302, 302, 302, 302, 302),
+    "accounts.confirm_email": row(302, 302, 302, 302, 302),  # an invalid token
     "accounts.profile": LOGGED_IN,
     "accounts.change_password": row(302, 400, 400, 400, 400),
     "accounts.privacy_notice": ALL_200,

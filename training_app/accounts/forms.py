@@ -194,6 +194,10 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+class ConfirmEmailForm(FlaskForm):
+    """One button: a link opened by a mail scanner confirms nothing."""
+
+
 class AcknowledgeForm(FlaskForm):
     privacy_acknowledged = BooleanField(
         _l("I have read the privacy notice."),
