@@ -51,6 +51,7 @@ def navigation_for(user) -> list[NavItem]:
                     NavItem("privacy.admin_requests", _("Deletion requests")),
                     NavItem("privacy.admin_notices", _("Privacy notice")),
                     NavItem("admin.list_audit_entries", _("Audit log")),
+                    NavItem("admin.list_outbox", _("Outgoing mail")),
                 ),
             )
         )

@@ -24,8 +24,15 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 @public
 def home():
-    """Start page: what the system is for, and each role's next steps."""
-    return render_template("core/home.html")
+    """Start page: what the system is for, and each role's next steps; the office is told
+    when mail could not be sent."""
+    from ..accounts.models import Role
+    from .mail import failed_count
+
+    failed_mail = (
+        failed_count() if current_user.is_authenticated and current_user.has_role(Role.ADMIN) else 0
+    )
+    return render_template("core/home.html", failed_mail=failed_mail)
 
 
 @bp.route("/favicon.ico")
