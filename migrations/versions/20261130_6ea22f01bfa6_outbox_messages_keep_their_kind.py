@@ -1,7 +1,7 @@
 """outbox messages keep their kind
 
 Revision ID: 6ea22f01bfa6
-Revises: 0adbda245cb0
+Revises: 34093da1808f
 Create Date: 2026-11-30 00:07:42.161658
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6ea22f01bfa6'
-down_revision = '0adbda245cb0'
+down_revision = '34093da1808f'
 branch_labels = None
 depends_on = None
 

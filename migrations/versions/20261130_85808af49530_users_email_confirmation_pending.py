@@ -1,7 +1,7 @@
 """users: email_confirmation_pending (self-registered accounts wait for the mailed link)
 
 Revision ID: 85808af49530
-Revises: 0adbda245cb0
+Revises: 6ea22f01bfa6
 Create Date: 2026-11-30 00:03:51.681934
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "85808af49530"
-down_revision = "0adbda245cb0"
+down_revision = "6ea22f01bfa6"
 branch_labels = None
 depends_on = None
 
