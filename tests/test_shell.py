@@ -18,6 +18,9 @@ def test_favicon_ico_is_the_site_icon(client):
     assert response.status_code == 200
     assert response.mimetype == "image/vnd.microsoft.icon"
     assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
+    # The same for everyone: browsers may keep it instead of asking on every page.
+    assert "no-store" not in response.headers["Cache-Control"]
+    assert "max-age" in response.headers["Cache-Control"]
     response.close()
 
 

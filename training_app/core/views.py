@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user
 
 from ..extensions import db, limiter
+from .caching import cacheable
 from .permissions import public
 from .safety import safe_next_url
 
@@ -37,6 +38,7 @@ def home():
 
 @bp.route("/favicon.ico")
 @public
+@cacheable
 def favicon():
     """The site icon where browsers (and their PDF viewers) look for it without a <link>."""
     # 4 KB read at once: no file handle stays open with the response.
