@@ -34,6 +34,13 @@ def create_app(config=None) -> Flask:
     )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         config_module.INSTANCE_DIR.mkdir(exist_ok=True)
+        # A writer waits for the file lock up to SQLITE_BUSY_TIMEOUT seconds (sqlite3's default 5 s
+        # gives "database is locked" to the last of many applicants arriving at once).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", app.config.get("SQLITE_BUSY_TIMEOUT", 30))
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
