@@ -1,5 +1,6 @@
-"""One way to read numbers and text from the address: hostile values (numbers beyond the
-database's range, NUL characters, bytes that are not UTF-8) end in a 400 or 404, never a 500."""
+"""One way to read numbers from the address and one filter for NUL characters: hostile values
+(numbers beyond the database's range, NUL characters, bytes that are not UTF-8) end in a default,
+a 404 or a 400 with a message, never a 500."""
 
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
