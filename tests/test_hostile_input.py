@@ -43,6 +43,7 @@ QUERY_ARGS = {
     "category", "month", "city", "where", "delivery", "position", "year", "date_from", "date_to",
     "actor", "subject", "object_type", "object_id", "action",
     "id", "session_id", "user_id", "course_id", "limit", "offset",
+    "state", "recipient", "kind", "t",
 }  # fmt: skip
 
 #: Endpoints that write a file (PDF, XLSX, ZIP): each hostile request costs a rendering, so
@@ -152,7 +153,8 @@ def _walk(app, client, url_args) -> list[str]:
         except Exception as error:  # an exception escaping a view is a 500 for a user
             failures.append(f"GET {url[:150]}: {type(error).__name__}: {str(error)[:150]}")
             return None
-        if status >= 500:
+        # /healthz answers 503 by design here: the walk's database is built without migrations.
+        if status >= 500 and not (status == 503 and url.startswith("/healthz")):
             failures.append(f"GET {url[:150]}: {status}")
         return status
 
