@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..core.permissions import require_municipality, roles_required
 from ..core.timeutil import local_today
+from ..evaluation import results as evaluation_results
 from ..extensions import db
 from ..municipalities.models import Municipality
 from . import charts, exports, services, yearly
@@ -50,6 +51,9 @@ def dashboard():
     form, period, scope, show_municipality = _dashboard_filters()
     data = services.dashboard(period, scope)
     tables = {name: exports.dashboard_table(data, name) for name in services.TABLES}
+    evaluations = evaluation_results.report_section(
+        period.start, period.end, scope.municipality_ids, with_topics=not scope.is_limited
+    )
     today = local_today()
     return render_template(
         "reports/dashboard.html",
@@ -58,6 +62,9 @@ def dashboard():
         data=data,
         tables=tables,
         charts=charts.dashboard_charts(data),
+        evaluations=evaluations,
+        evaluation_charts=charts.evaluation_charts(evaluations),
+        hidden_note=evaluation_results.HIDDEN_NOTE,
         export_args=form.query_args(),
         report_years=report_years(today),
         # The dashboard's year; for dates, the year they end in (within the list).

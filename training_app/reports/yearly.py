@@ -4,7 +4,8 @@ The report holds only aggregates (no names), so producing it is not an access to
 and is not audited. It is built from the dashboard's figures for the calendar year (the same
 definitions, see services.py), the previous year's summary for comparison and one line per
 course: seven aggregate queries whatever the data size (eight for a limited scope, whose
-municipalities are named on the title page).
+municipalities are named on the title page), and five more for the participants' evaluations
+(evaluation/results.py: report_section; four for a limited scope, which lists no topics).
 
 The report is an official Turkish document: it is built and rendered in Turkish whatever the
 language of the page it was asked from, as documents are.
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from ..core.pdf import render_pdf
 from ..core.timeutil import local_now
 from ..core.turkish import format_date_short, format_datetime_short, format_number, format_percent
+from ..evaluation import results as evaluation_results
 from ..extensions import db
 from ..municipalities.models import Municipality
 from . import charts, exports, services
@@ -112,6 +114,9 @@ def build(year: int, scope: Scope) -> dict:
     tables = {name: exports.dashboard_table(data, name) for name in services.TABLES}
     tables["course"] = _course_table(courses)
     drawn = charts.dashboard_charts(data, pdf=True)
+    evaluations = evaluation_results.report_section(
+        period.start, period.end, scope.municipality_ids, with_topics=not scope.is_limited
+    )
     return {
         "union_name": current_app.config["UNION_NAME"],
         "year": year,
@@ -129,6 +134,9 @@ def build(year: int, scope: Scope) -> dict:
         ],
         "comparison": _comparison(data.summary, previous),
         "sections": [(name, tables[name], drawn.get(name)) for name in SECTIONS],
+        "evaluations": evaluations,
+        "evaluation_charts": charts.evaluation_charts(evaluations, pdf=True),
+        "hidden_note": str(evaluation_results.HIDDEN_NOTE),
         "generated_on": format_datetime_short(local_now()),
     }
 
