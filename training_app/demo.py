@@ -210,9 +210,10 @@ def load_demo_data() -> dict:
     )
     from .demo_activity import load_demo_activity
     from .demo_catalogue import load_demo_catalogue
+    from .evaluation.demo_data import load_demo_evaluations
 
     catalogue = load_demo_catalogue(DEMO_DOMAIN)
-    activity = load_demo_activity(DEMO_DOMAIN)
+    activity = load_demo_activity(DEMO_DOMAIN) | load_demo_evaluations()
     return {"accounts_added": added, "demo_accounts": total, **catalogue, **activity}
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import event, func, select
 from tests.conftest import login
 from tests.evaluation.conftest import close, mails_to
 from training_app.accounts.models import Role
+from training_app.catalog.models import Session, SessionStatus
 from training_app.core.models import OutboxMessage
 from training_app.core.timeutil import local_today
 from training_app.evaluation import results, services
@@ -334,3 +335,26 @@ def test_the_year_bounds_are_checked(client, make_user):
     assert client.get("/evaluation/results/?year=٢٠٢٦").status_code == 404
     next_year = (local_today() + timedelta(days=366)).year
     assert client.get(f"/evaluation/results/?year={next_year}").status_code == 200
+
+
+def test_demo_data_has_answered_evaluations_shown_at_once_and_is_idempotent(app):
+    from training_app.demo import load_demo_data
+    from training_app.evaluation.demo_data import load_demo_evaluations
+    from training_app.evaluation.models import Response
+
+    first = load_demo_data()
+    assert first["evaluation_responses_added"] > 0 and first["test_attempts_added"] > 0
+    assert load_demo_evaluations() == {"evaluation_responses_added": 0, "test_attempts_added": 0}
+    assert (
+        db.session.scalar(select(func.count()).select_from(Response))
+        == first["evaluation_responses_added"]
+    )
+    sessions = db.session.scalars(
+        select(Session).where(Session.status == SessionStatus.COMPLETED)
+    ).all()
+    shown = [results.session_results(s, with_texts=True) for s in sessions]
+    assert any(r.shown and r.texts and r.scale[0].mean for r in shown)
+    assert any(r.learning.shown and r.learning.gain > 0 for r in shown)
+    year = max(s.starts_on for s in sessions)
+    section = results.report_section(year.replace(month=1, day=1), year.replace(month=12, day=31))
+    assert section.total.shown and section.topics
