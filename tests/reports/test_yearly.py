@@ -207,9 +207,9 @@ def test_the_report_costs_a_fixed_number_of_queries(app, hold):
     union, limited = services.Scope(), services.Scope(frozenset({municipality("Meram").id}))
     with app.test_request_context():
         # Seven for the training figures (eight when limited: the municipalities are named),
-        # five for the participants' evaluations (four when limited: no topics).
-        assert _build_queries(LAST_YEAR, union) == 12
-        assert _build_queries(LAST_YEAR, limited) == 12
+        # four for the participants' evaluations (three when limited: no topics).
+        assert _build_queries(LAST_YEAR, union) == 11
+        assert _build_queries(LAST_YEAR, limited) == 11
     for month in (3, 4, 6, 9):
         hold(
             [Attendee(m, pos, ((P,), (A,))) for m in ("Meram", "Karatay") for pos in (ST, MY)],
@@ -218,6 +218,6 @@ def test_the_report_costs_a_fixed_number_of_queries(app, hold):
         )
     with app.test_request_context():
         # Seven for the training figures (eight when limited: the municipalities are named),
-        # five for the participants' evaluations (four when limited: no topics).
-        assert _build_queries(LAST_YEAR, union) == 12
-        assert _build_queries(LAST_YEAR, limited) == 12
+        # four for the participants' evaluations (three when limited: no topics).
+        assert _build_queries(LAST_YEAR, union) == 11
+        assert _build_queries(LAST_YEAR, limited) == 11

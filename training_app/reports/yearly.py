@@ -4,8 +4,8 @@ The report holds only aggregates (no names), so producing it is not an access to
 and is not audited. It is built from the dashboard's figures for the calendar year (the same
 definitions, see services.py), the previous year's summary for comparison and one line per
 course: seven aggregate queries whatever the data size (eight for a limited scope, whose
-municipalities are named on the title page), and five more for the participants' evaluations
-(evaluation/results.py: report_section; four for a limited scope, which lists no topics).
+municipalities are named on the title page), and four more for the participants' evaluations
+(evaluation/results.py: report_section; three for a limited scope, which lists no topics).
 
 The report is an official Turkish document: it is built and rendered in Turkish whatever the
 language of the page it was asked from, as documents are.
