@@ -3,7 +3,7 @@ of every figure with the machine it ran on, and write it to benchmarks/results.m
 
 The order matters: catalogue, enrolment, attendance and certificates build small schemas of their
 own (enrolment in the PostgreSQL `bench` database); then the large data set is seeded once for
-pages and dashboard, which share it.
+pages and dashboard, which share it; evaluation builds its own schema last.
 """
 
 import importlib

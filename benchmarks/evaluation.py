@@ -3,7 +3,8 @@
 a year of 50,000 answers, each timed (median of BENCH_EVALUATION_REPEATS, 5) with the SQL
 statements it costs, at two sizes: the number of statements must not grow with the answers.
 
-BENCH_DATABASE_URL chooses the database (default: a temporary SQLite file).
+BENCH_EVALUATION_DATABASE_URL chooses the database (default: a temporary SQLite file); not
+BENCH_DATABASE_URL, whose large data set the other benchmarks keep: this one drops its schema.
 """
 
 import os
@@ -193,7 +194,7 @@ def run() -> dict:
     from training_app import create_app
 
     repeats = int(os.environ.get("BENCH_EVALUATION_REPEATS", "5"))
-    url = os.environ.get("BENCH_DATABASE_URL", "")
+    url = os.environ.get("BENCH_EVALUATION_DATABASE_URL", "")
     tmp = None
     if not url:
         descriptor, tmp = tempfile.mkstemp(suffix=".sqlite3")
