@@ -202,3 +202,37 @@ def test_personal_data_copy_names_the_evaluation_not_the_answers(held_session):
         }
     ]
     assert "Daha çok örnek olay olsun." not in str(data)
+
+
+def test_the_cron_command_opens_due_evaluations_and_sends_due_reminders(held_session, runner):
+    session, admin, (present, late, _absent) = held_session()
+    services.change_settings(session, EvaluationTrigger.LAST_MEETING_END, 14, admin)
+    db.session.commit()
+    result = runner.invoke(args=["evaluation", "remind"])
+    assert "Evaluations opened: 1; reminders sent: 0" in result.output
+    evaluation = services.evaluation_of(session)
+    evaluation.opens_at -= timedelta(days=8)
+    evaluation.closes_at -= timedelta(days=8)
+    db.session.commit()
+    result = runner.invoke(args=["evaluation", "remind"])
+    assert "Evaluations opened: 0; reminders sent: 2" in result.output
+    assert len(mails_to(late.person.user.email)) == 2
+
+
+def test_the_check_in_page_of_the_last_meeting_offers_the_evaluation(app, held_session):
+    from flask_login import login_user
+
+    from training_app.evaluation.views import evaluation_offers
+
+    session, admin, (present, *_rest) = held_session()
+    first, last = session.meetings
+    with app.test_request_context():
+        login_user(present.person.user)
+        assert evaluation_offers(first) == []
+        (waiting,) = evaluation_offers(last)
+        assert waiting[1] == ""  # not asked yet: only a word that it will be
+    close(session, admin)
+    with app.test_request_context():
+        login_user(present.person.user)
+        (offer,) = evaluation_offers(last)
+        assert offer == ("Eğitimi değerlendirin", f"/evaluation/{session.id}")

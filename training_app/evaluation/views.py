@@ -259,14 +259,14 @@ def course_settings(course_id):
             db.session.commit()
             flash(_("Saved."), "success")
         return redirect(url_for("evaluation.course_settings", course_id=course.id))
-    setting_id = services.questionnaire_for(course)
+    asked = services.questionnaire_for(course)
     chosen = db.session.get(services.CourseEvaluationSetting, course.id)
     form.questionnaire.data = chosen.questionnaire_id if chosen and chosen.questionnaire_id else 0
     return render_template(
         "evaluation/course.html",
         course=course,
         form=form,
-        asked=setting_id,
+        asked=asked,
         test=test,
         test_form=test_form,
         question_form=question_form,
