@@ -50,6 +50,7 @@ text { fill: #212529; font-family: "DejaVu Sans"; font-size: 12px; }
 .color-1 { fill: #b5462f; stroke: #b5462f; }
 .color-2 { fill: #2e7d4f; stroke: #2e7d4f; }
 .color-3 { fill: #7a4fa0; stroke: #7a4fa0; }
+.color-4 { fill: #a8791c; stroke: #a8791c; }
 """
 
 

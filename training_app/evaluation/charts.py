@@ -27,8 +27,10 @@ def distribution_chart(title: str, lines: list[ScaleLine], pdf: bool = False) ->
     options = {
         "show_legend": True,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 3,
-        "height": max(240, 140 + _ROW_HEIGHT * len(lines)),
+        "legend_at_bottom_columns": 2,
+        "truncate_legend": -1,
+        "margin_bottom": 40,
+        "height": max(300, 200 + _ROW_HEIGHT * len(lines)),
         "value_formatter": _percent,
         "range": (0, 100),
         "truncate_label": 60,
