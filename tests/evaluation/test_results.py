@@ -358,3 +358,23 @@ def test_demo_data_has_answered_evaluations_shown_at_once_and_is_idempotent(app)
     year = max(s.starts_on for s in sessions)
     section = results.report_section(year.replace(month=1, day=1), year.replace(month=12, day=31))
     assert section.total.shown and section.topics
+
+
+def test_a_coordinator_sees_the_response_rate_in_reports_but_no_answer(
+    client, answered_session, make_user
+):
+    session, _admin, _registrations = answered_session(5, attendees=6)
+    make_user(Role.COORDINATOR, email="koord2@example.org", coordinated="Selçuklu")
+    login(client, "koord2@example.org")
+    year = session.starts_on.year
+    page = _text(client.get(f"/reports/?year={year}"))
+    section = page.split('id="evaluations-heading"')[1]
+    assert "Katılımcı değerlendirmeleri" in page and "%83,3" in section
+    assert "Ortalama puan" not in section and "Memnuniyet" not in section
+    assert "4,20" not in section and TOPIC not in section
+    answer = client.get(f"/reports/yearly-report.pdf?year={year}")
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(answer.data)).pages
+    )
+    assert "Katılımcı değerlendirmeleri" in text and "%83,3" in text
+    assert "Memnuniyet (kategoriye göre)" not in text and "Ortalama puan" not in text

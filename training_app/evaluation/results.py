@@ -663,6 +663,8 @@ class ReportSection:
     learning: LearningGain
     #: (topic as most often written, how many asked for it); empty unless asked for.
     topics: list[tuple[str, int]]
+    #: False for a coordinator: how many answered, never what.
+    answers_shown: bool = True
 
 
 _TOPIC_SEPARATORS = re.compile(r"[,;\n/]+|\s+ve\s+|\s*-\s+")
@@ -719,6 +721,24 @@ def _invited_in_scope(conditions, municipality_ids) -> int:
         )
     )
     return int(db.session.scalar(query) or 0)
+
+
+def response_rate_section(start: date, end: date, municipality_ids) -> ReportSection:
+    """A coordinator's section: how many of their people answered, never what (two queries)."""
+    conditions = [Session.starts_on >= start, Session.starts_on <= end]
+    responses = db.session.scalar(
+        select(func.count(Response.id))
+        .join(Evaluation, Evaluation.id == Response.evaluation_id)
+        .join(Session, Session.id == Evaluation.session_id)
+        .join(Course, Course.id == Session.course_id)
+        .where(_scope_condition(municipality_ids), *conditions)
+    )
+    total = GroupLine(
+        _("Total"),
+        responses=int(responses or 0),
+        invited=_invited_in_scope(conditions, municipality_ids),
+    )
+    return ReportSection(total, [], [], LearningGain(), [], answers_shown=False)
 
 
 def report_section(

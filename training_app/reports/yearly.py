@@ -105,8 +105,10 @@ def _scope_names(scope: Scope) -> list[str] | None:
     return list(db.session.scalars(query))
 
 
-def build(year: int, scope: Scope) -> dict:
-    """The report's context: plain values (numbers, strings, tables, SVG markup), no ORM rows."""
+def build(year: int, scope: Scope, evaluation_answers: bool = True) -> dict:
+    """The report's context: plain values (numbers, strings, tables, SVG markup), no ORM rows.
+    Without `evaluation_answers` (a coordinator's report) the participants' evaluations give
+    their response rate only."""
     period = Period.year(year)
     data = services.dashboard(period, scope)
     previous = services.summary(Period.year(year - 1), scope)
@@ -114,9 +116,14 @@ def build(year: int, scope: Scope) -> dict:
     tables = {name: exports.dashboard_table(data, name) for name in services.TABLES}
     tables["course"] = _course_table(courses)
     drawn = charts.dashboard_charts(data, pdf=True)
-    evaluations = evaluation_results.report_section(
-        period.start, period.end, scope.municipality_ids, with_topics=not scope.is_limited
-    )
+    if evaluation_answers:
+        evaluations = evaluation_results.report_section(
+            period.start, period.end, scope.municipality_ids, with_topics=not scope.is_limited
+        )
+    else:
+        evaluations = evaluation_results.response_rate_section(
+            period.start, period.end, scope.municipality_ids
+        )
     return {
         "union_name": current_app.config["UNION_NAME"],
         "year": year,
@@ -146,16 +153,16 @@ def filename(year: int, scope: Scope) -> str:
     return f"faaliyet-raporu-egitim-{year}{suffix}.pdf"
 
 
-def render(year: int, scope: Scope) -> bytes:
+def render(year: int, scope: Scope, evaluation_answers: bool = True) -> bytes:
     """The report as PDF bytes, in Turkish."""
     with force_locale("tr"):
-        context = build(year, scope)
+        context = build(year, scope, evaluation_answers)
         return render_pdf("pdf/yearly_report.html", **context)
 
 
-def pdf_response(year: int, scope: Scope) -> Response:
+def pdf_response(year: int, scope: Scope, evaluation_answers: bool = True) -> Response:
     return Response(
-        render(year, scope),
+        render(year, scope, evaluation_answers),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename(year, scope)}"'},
     )
