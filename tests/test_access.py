@@ -192,6 +192,20 @@ EXPECTED = {
     "evaluation.send_reminder": ADMIN_ONLY_POST,
     "evaluation.answer": row(302, 403, 403, 403, 403),
     "evaluation.take_test": row(302, 403, 403, 403, 403),
+    # Evaluation results: the office's pages and exports; a trainer's own figures (the office
+    # chooses a trainer first: its export without one is 404); a coordinator's response rates
+    # (the walk's session has no evaluation: the reminder goes back with a message).
+    "evaluation_results.overview": ADMIN_ONLY,
+    "evaluation_results.session_results": ADMIN_ONLY,
+    "evaluation_results.export_session": ADMIN_ONLY,
+    "evaluation_results.course_results": ADMIN_ONLY,
+    "evaluation_results.export_course": ADMIN_ONLY,
+    "evaluation_results.category_results": ADMIN_ONLY,
+    "evaluation_results.export_category": ADMIN_ONLY,
+    "evaluation_results.trainer_results": TRAINER_OR_ADMIN,
+    "evaluation_results.export_trainer": row(302, 403, 403, 200, 404),
+    "evaluation_results.municipality_rates": row(302, 403, 200, 403, 403),
+    "evaluation_results.remind_municipality": row(302, 403, 302, 403, 403),
 }
 
 #: Endpoints not walked here, with the reason.

@@ -1,7 +1,7 @@
 """Demo data for trying the system, loaded by `flask demo`; nothing the app needs to run.
 
 Deterministic and idempotent: people (people.py), then the catalogue (catalogue.py), then
-registrations, attendance and documents (activity.py).
+registrations, attendance and documents (activity.py), then answered evaluations.
 """
 
 from .activity import load_demo_activity
@@ -9,9 +9,16 @@ from .catalogue import load_demo_catalogue
 from .people import DEMO_DOMAIN, load_demo_people
 
 
+def _load_demo_evaluations() -> dict:
+    from ..evaluation.demo_data import load_demo_evaluations
+
+    return load_demo_evaluations()
+
+
 def load_demo_data() -> dict:
     """Add the demo people, catalogue and activity unless they exist; returns what was added."""
     people = load_demo_people()
     catalogue = load_demo_catalogue(DEMO_DOMAIN)
     activity = load_demo_activity(DEMO_DOMAIN)
-    return {**people, **catalogue, **activity}
+    evaluations = _load_demo_evaluations()
+    return {**people, **catalogue, **activity, **evaluations}
