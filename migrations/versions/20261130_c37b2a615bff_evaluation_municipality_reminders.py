@@ -1,7 +1,7 @@
 """evaluation municipality reminders
 
 Revision ID: c37b2a615bff
-Revises: 34093da1808f
+Revises: 85808af49530
 Create Date: 2026-11-30 00:11:11.251221
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c37b2a615bff'
-down_revision = '34093da1808f'
+down_revision = '85808af49530'
 branch_labels = None
 depends_on = None
 

@@ -4,15 +4,10 @@ Deterministic and idempotent: people (people.py), then the catalogue (catalogue.
 registrations, attendance and documents (activity.py), then answered evaluations.
 """
 
+from ..evaluation.demo_data import load_demo_evaluations
 from .activity import load_demo_activity
 from .catalogue import load_demo_catalogue
 from .people import DEMO_DOMAIN, load_demo_people
-
-
-def _load_demo_evaluations() -> dict:
-    from ..evaluation.demo_data import load_demo_evaluations
-
-    return load_demo_evaluations()
 
 
 def load_demo_data() -> dict:
@@ -20,5 +15,5 @@ def load_demo_data() -> dict:
     people = load_demo_people()
     catalogue = load_demo_catalogue(DEMO_DOMAIN)
     activity = load_demo_activity(DEMO_DOMAIN)
-    evaluations = _load_demo_evaluations()
+    evaluations = load_demo_evaluations()
     return {**people, **catalogue, **activity, **evaluations}
