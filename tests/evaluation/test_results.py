@@ -364,7 +364,7 @@ def test_the_year_bounds_are_checked(client, make_user):
 
 def test_demo_data_has_answered_evaluations_shown_at_once_and_is_idempotent(app):
     from training_app.demo import load_demo_data
-    from training_app.evaluation.demo_data import load_demo_evaluations
+    from training_app.demo.evaluation import load_demo_evaluations
     from training_app.evaluation.models import Response
 
     first = load_demo_data()
