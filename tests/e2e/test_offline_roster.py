@@ -15,7 +15,8 @@ from training_app.extensions import db
 
 KEPT = """async () => {
   const cache = await caches.open("kbb-rosters-v1");
-  return Boolean(navigator.serviceWorker.controller) && Boolean(await cache.match(location.pathname));
+  const kept = await cache.match(location.pathname);
+  return Boolean(navigator.serviceWorker.controller) && Boolean(kept);
 }"""
 
 
