@@ -149,6 +149,7 @@ def _init_extensions(app: Flask) -> None:
     from .enrollment import models as _enrollment_models  # noqa: F401
     from .evaluation import models as _evaluation_models  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
+    from .planning import models as _planning_models  # noqa: F401
     from .privacy import models as _privacy_models  # noqa: F401
 
     @login_manager.user_loader
