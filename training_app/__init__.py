@@ -183,6 +183,11 @@ def _register_blueprints(app: Flask) -> None:
     from .enrollment.views import bp as enrollment_bp
     from .enrollment.views import enrolment_panel
     from .municipalities.views import bp as municipalities_bp
+    from .planning.admin_views import bp as planning_admin_bp
+    from .planning.interest import connect_signals as connect_planning_signals
+    from .planning.usage import connect_signals as connect_usage_signals
+    from .planning.views import bp as planning_bp
+    from .planning.views import interest_panel, planning_tasks
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
 
@@ -200,9 +205,15 @@ def _register_blueprints(app: Flask) -> None:
         catalog_admin_bp,
         reports_bp,
         privacy_bp,
+        planning_bp,
+        planning_admin_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()
+    connect_planning_signals()
+    connect_usage_signals()
+    app.jinja_env.globals["interest_panel"] = interest_panel
+    app.jinja_env.globals["planning_tasks"] = planning_tasks
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
     app.jinja_env.globals["my_document_ids"] = my_document_ids
 
