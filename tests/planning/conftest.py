@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from tests.conftest import municipality
-from tests.reports.conftest import hold  # noqa: F401  (fixtures)
 from tests.reports.conftest import (  # noqa: F401
+    hold,  # noqa: F401  (fixtures)
     make_category,
     make_course,
     make_session,

@@ -54,9 +54,7 @@ def test_a_coordinator_answers_only_for_their_own_municipalities(open_call, coor
     call = open_call()
     ilgin = coordinator("Ilgın")
     with pytest.raises(NotAllowed):
-        needs.save_need(
-            call, municipality("Çumra").id, need_details(), True, local_today(), ilgin
-        )
+        needs.save_need(call, municipality("Çumra").id, need_details(), True, local_today(), ilgin)
     assert db.session.scalar(select(Need)) is None
 
 
@@ -143,9 +141,7 @@ def test_after_the_deadline_the_form_is_read_only_until_the_office_reopens(
     db.session.expire_all()
     assert need.people_count == 5
     with pytest.raises(InvalidTransition):
-        needs.save_need(
-            call, need.municipality_id, need_details(), True, local_today(), ilgin
-        )
+        needs.save_need(call, need.municipality_id, need_details(), True, local_today(), ilgin)
     db.session.rollback()
 
     needs.reopen_call(call, local_today() + timedelta(days=7), local_today(), office)
