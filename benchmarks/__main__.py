@@ -16,7 +16,15 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-BENCHMARKS = ("catalogue", "enrolment", "attendance", "certificates", "pages", "dashboard")
+BENCHMARKS = (
+    "catalogue",
+    "enrolment",
+    "attendance",
+    "certificates",
+    "pages",
+    "dashboard",
+    "planning",
+)
 RESULTS = Path(__file__).with_name("results.md")
 
 # Keys of the benchmark's own (throw-away) data, and no 127.0.0.1 in the documents' QR codes.
@@ -173,6 +181,24 @@ def _rows(results: dict) -> list[tuple[str, str, str]]:
                     f"request **{r['ms']:.0f} ms** ({r['queries']} queries){over_http}",
                 )
             )
+    if pl := results.get("planning"):
+        d, p = pl["demand"], pl["delivery"]
+        rows.append(
+            (
+                "consolidated demand",
+                f"39 municipalities × 40 needs ({d['needs']:,}), {d['topics']} topics, "
+                f"{pl['database']}, median of {pl['repeats']}",
+                f"**{d['ms']:.0f} ms** ({d['queries']} queries)",
+            )
+        )
+        rows.append(
+            (
+                "plan against delivery",
+                f"{p['lines']} plan lines over the large data set, {p['held']} sessions held "
+                f"in the plan, {p['outside']} outside it, median of {pl['repeats']}",
+                f"**{p['ms']:.0f} ms** ({p['queries']} queries)",
+            )
+        )
     return rows
 
 
