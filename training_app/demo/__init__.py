@@ -1,12 +1,14 @@
 """Demo data for trying the system, loaded by `flask demo`; nothing the app needs to run.
 
 Deterministic and idempotent: people (people.py), then the catalogue (catalogue.py), then
-registrations, attendance and documents (activity.py).
+registrations, attendance and documents (activity.py), then this year's needs call and approved
+annual plan (planning.py).
 """
 
 from .activity import load_demo_activity
 from .catalogue import load_demo_catalogue
 from .people import DEMO_DOMAIN, load_demo_people
+from .planning import load_demo_planning
 
 
 def load_demo_data() -> dict:
@@ -14,4 +16,5 @@ def load_demo_data() -> dict:
     people = load_demo_people()
     catalogue = load_demo_catalogue(DEMO_DOMAIN)
     activity = load_demo_activity(DEMO_DOMAIN)
-    return {**people, **catalogue, **activity}
+    planning = load_demo_planning()
+    return {**people, **catalogue, **activity, **planning}
