@@ -4,16 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := training_app
 
-.PHONY: run test bench lint format translations serve worker backup clean
+.PHONY: run test bench lint format translations serve worker backup clean lock
 
-$(VENV)/.installed-base: pyproject.toml
+# Installs come from the lock files in requirements/ (exact versions with their hashes), so that
+# two installs a month apart run the same code; the app itself is then added without its deps.
+LOCK := requirements
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_VENV := .lock-venv
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(if $(UPGRADE),--upgrade)
+
+$(VENV)/.installed-base: $(LOCK)/main.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)/main.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-base
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+$(VENV)/.installed-test: $(LOCK)/test.txt $(VENV)/.installed-base
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)/test.txt
 	touch $@
 
 ## Migrate the SQLite database under instance/, load municipalities and demo data, serve on :5000.
@@ -28,8 +37,8 @@ run: $(VENV)/.installed-base
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-base
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+$(VENV)/.installed-bench: $(LOCK)/bench.txt $(VENV)/.installed-base
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)/bench.txt
 	touch $@
 
 ## Seed a large data set, load the main pages, print one table (benchmarks/results.md); ~5 min.
@@ -58,5 +67,16 @@ serve: $(VENV)/.installed-base
 worker: $(VENV)/.installed-base
 	$(BIN)/flask worker
 
+## Resolve pyproject.toml's dependencies into the lock files, keeping the pinned versions that
+## still fit; `make lock UPGRADE=1` moves every package to its newest version. Commit the result.
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || \
+		{ $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet '$(PIP_TOOLS)'; }
+	$(PIP_COMPILE) --output-file $(LOCK)/main.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --extra dev --constraint $(LOCK)/main.txt \
+		--output-file $(LOCK)/test.txt pyproject.toml
+	$(PIP_COMPILE) --extra bench --constraint $(LOCK)/main.txt \
+		--output-file $(LOCK)/bench.txt pyproject.toml
+
 clean:
-	rm -rf $(VENV) instance/*.sqlite3
+	rm -rf $(VENV) $(LOCK_VENV) instance/*.sqlite3

@@ -91,6 +91,8 @@ class Config:
     PRINT_PROCESSES = int(os.environ.get("PRINT_PROCESSES", str(min(2, os.cpu_count() or 1))))
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
+    #: Seconds a self-registered person has to open the link confirming their e-mail address.
+    EMAIL_CONFIRMATION_MAX_AGE = int(os.environ.get("EMAIL_CONFIRMATION_MAX_AGE", str(3 * 86400)))
     #: Rendered catalogue lists kept per worker (0 turns the cache off); see catalog/cache.py.
     CATALOGUE_CACHE_SIZE = int(os.environ.get("CATALOGUE_CACHE_SIZE", "256"))
     #: Reverse proxies in front of the app (1 behind nginx): client addresses for rate limits

@@ -30,6 +30,7 @@ TRAINER_OR_ADMIN_POST = row(302, 403, 403, 302, 302)
 #: endpoint -> expected status per role (GET, or POST for POST-only routes).
 EXPECTED = {
     "core.home": ALL_200,
+    "core.favicon": ALL_200,
     "core.set_language": row(302, 302, 302, 302, 302),
     # The walk's database is built by create_all, not migrated: the health check says so.
     "core.healthz": row(503, 503, 503, 503, 503),
@@ -38,6 +39,7 @@ EXPECTED = {
     "accounts.register": GUEST_ONLY,
     "accounts.forgot_password": GUEST_ONLY,
     "accounts.reset_password": row(302, 302, 302, 302, 302),
+    "accounts.confirm_email": row(302, 302, 302, 302, 302),  # an invalid token
     "accounts.profile": LOGGED_IN,
     "accounts.change_password": row(302, 400, 400, 400, 400),
     "accounts.privacy_notice": ALL_200,
@@ -61,6 +63,11 @@ EXPECTED = {
     "admin.remove_membership_period": ADMIN_ONLY_POST,
     "admin.list_audit_entries": ADMIN_ONLY,
     "admin.export_audit_entries": ADMIN_ONLY,
+    # Outgoing mail: the walk's message gave up (retry puts it back in the queue).
+    "admin.list_outbox": ADMIN_ONLY,
+    "admin.show_outbox_message": ADMIN_ONLY,
+    "admin.retry_outbox_message": ADMIN_ONLY_POST,
+    "admin.retry_failed_outbox": ADMIN_ONLY_POST,
     # Catalogue: public pages, the trainer's sessions, calendars.
     "catalog.list_sessions": ALL_200,
     "catalog.show_session": ALL_200,
@@ -171,6 +178,7 @@ EXPECTED = {
     "privacy.admin_notices": ADMIN_ONLY,
     "privacy.new_notice": ADMIN_ONLY,
     "privacy.show_notice": ADMIN_ONLY,
+<<<<<<< HEAD
     # Planning: the walk's needs call is open and holds a draft need of Selçuklu (the walk's
     # coordinator's); the walk's plan is approved, with one line. The office is sent from the
     # coordinators' page to its own; an approved plan's line forms send back to the plan.
@@ -207,6 +215,24 @@ EXPECTED = {
     "planning_admin.line_session": ADMIN_ONLY,
     "planning_admin.show_delivery": ADMIN_ONLY,
     "planning_admin.export_delivery": ADMIN_ONLY,
+=======
+    # Evaluation: the walk's questionnaire is the seeded default; posts without an action (or
+    # with empty forms) come back refused; the walk's session has not been asked yet, so its
+    # form refuses everyone, and nobody of the walk is registered for its knowledge test.
+    "evaluation.list_questionnaires": ADMIN_ONLY,
+    "evaluation.edit_questionnaire": ADMIN_ONLY,
+    "evaluation.add_section": row(302, 403, 403, 403, 400),
+    "evaluation.add_question": row(302, 403, 403, 403, 400),
+    "evaluation.change_section": row(302, 403, 403, 403, 400),
+    "evaluation.change_question": row(302, 403, 403, 403, 400),
+    "evaluation.change_questionnaire": row(302, 403, 403, 403, 400),
+    "evaluation.course_settings": ADMIN_ONLY,
+    "evaluation.remove_test_question": ADMIN_ONLY_POST,
+    "evaluation.session_evaluation": ADMIN_ONLY,
+    "evaluation.send_reminder": ADMIN_ONLY_POST,
+    "evaluation.answer": row(302, 403, 403, 403, 403),
+    "evaluation.take_test": row(302, 403, 403, 403, 403),
+>>>>>>> main
 }
 
 #: Endpoints not walked here, with the reason.
@@ -246,7 +272,12 @@ def make_url_args(make_user) -> dict:
     db.session.commit()
     certificate, signatory, job = _documents(session, registration)
     deletion_request = _deletion_request(someone)
+<<<<<<< HEAD
     planning = _planning(session, someone.person.municipality_id)
+=======
+    message = _failed_mail(someone)
+    questionnaire, test_question = _evaluation(session)
+>>>>>>> main
     return {
         **planning,
         "user_id": someone.id,
@@ -271,9 +302,16 @@ def make_url_args(make_user) -> dict:
         "job_id": job.id,
         "request_id": deletion_request.id,
         "notice_id": current_privacy_notice().id,
+        "message_id": message.id,
+        "questionnaire_id": questionnaire.id,
+        "section_id": questionnaire.sections[0].id,
+        "question_id": questionnaire.sections[0].questions[0].id,
+        "test_question_id": test_question.id,
+        "attempt_kind": "pre",
     }
 
 
+<<<<<<< HEAD
 def _planning(session, municipality_id) -> dict:
     """An open needs call with a draft need of `someone`'s municipality; an approved plan of
     the same year with one line of the walk's course."""
@@ -311,6 +349,46 @@ def _planning(session, municipality_id) -> dict:
         "line_id": line.id,
         "year": plan.year,
     }
+=======
+def _failed_mail(someone):
+    """A message to `someone` that gave up after its attempts."""
+    from training_app.core.models import OutboxMessage
+    from training_app.extensions import db
+
+    message = OutboxMessage(
+        recipient=someone.email,
+        subject="Kayıt onaylandı",
+        body_text="Sayın Veli,",
+        kind="registration_confirmed",
+        status="failed",
+        attempts=8,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def _evaluation(session):
+    """The seeded default questionnaire, and a knowledge test for the walk's course."""
+    from training_app.evaluation.default_questionnaire import ensure_default_questionnaire
+    from training_app.evaluation.models import KnowledgeQuestion, KnowledgeTest
+    from training_app.evaluation.services import default_questionnaire
+    from training_app.extensions import db
+
+    ensure_default_questionnaire()
+    question = KnowledgeQuestion(
+        text="KVKK hangi yıl yürürlüğe girdi?",
+        option_1="2010",
+        option_2="2016",
+        option_3="2018",
+        option_4="2020",
+        correct_option=2,
+    )
+    db.session.add(KnowledgeTest(course_id=session.course_id, questions=[question]))
+    db.session.commit()
+    return default_questionnaire(), question
+>>>>>>> main
 
 
 def _deletion_request(someone):

@@ -12,6 +12,18 @@ def test_not_found_page_is_turkish(client):
     assert "Sayfa bulunamadı" in page and '<html lang="tr">' in page
 
 
+def test_favicon_ico_is_the_site_icon(client):
+    """Browsers' PDF viewers ask for /favicon.ico even where the page links the SVG icon."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
+    # The same for everyone: browsers may keep it instead of asking on every page.
+    assert "no-store" not in response.headers["Cache-Control"]
+    assert "max-age" in response.headers["Cache-Control"]
+    response.close()
+
+
 def test_forbidden_page_is_turkish(client, login_as):
     login_as(Role.PARTICIPANT)
     response = client.get("/admin/users")

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, render_template, request, session
+from flask import Flask, make_response, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,6 +34,13 @@ def create_app(config=None) -> Flask:
     )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         config_module.INSTANCE_DIR.mkdir(exist_ok=True)
+        # A writer waits for the file lock up to SQLITE_BUSY_TIMEOUT seconds (sqlite3's default 5 s
+        # gives "database is locked" to the last of many applicants arriving at once).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", app.config.get("SQLITE_BUSY_TIMEOUT", 30))
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -42,6 +49,7 @@ def create_app(config=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_logging(app)
     _init_extensions(app)
+    _register_converters(app)
     _register_blueprints(app)
     _register_error_handlers(app)
     _register_template_helpers(app)
@@ -169,6 +177,13 @@ def _project_dir():
     return Path(__file__).resolve().parent.parent
 
 
+def _register_converters(app: Flask) -> None:
+    """`<int:...>` in every route means an id the database can hold (before any route exists)."""
+    from .core.args import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
+
+
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
@@ -182,6 +197,9 @@ def _register_blueprints(app: Flask) -> None:
     from .enrollment.services import connect_signals
     from .enrollment.views import bp as enrollment_bp
     from .enrollment.views import enrolment_panel
+    from .evaluation.services import connect_signals as connect_evaluation_signals
+    from .evaluation.views import bp as evaluation_bp
+    from .evaluation.views import evaluation_offers, open_evaluations
     from .municipalities.views import bp as municipalities_bp
     from .planning.admin_views import bp as planning_admin_bp
     from .planning.interest import connect_signals as connect_planning_signals
@@ -205,13 +223,17 @@ def _register_blueprints(app: Flask) -> None:
         catalog_admin_bp,
         reports_bp,
         privacy_bp,
+        evaluation_bp,
         planning_bp,
         planning_admin_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()
+    connect_evaluation_signals()
     connect_planning_signals()
     connect_usage_signals()
+    app.jinja_env.globals["open_evaluations"] = open_evaluations
+    app.jinja_env.globals["evaluation_offers"] = evaluation_offers
     app.jinja_env.globals["interest_panel"] = interest_panel
     app.jinja_env.globals["planning_tasks"] = planning_tasks
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
@@ -221,45 +243,64 @@ def _register_blueprints(app: Flask) -> None:
 def _register_error_handlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
-    def render_error(code, title, message):
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+    from .api.errors import is_api_request, json_error
+
+    def render_error(code, title, message, error=None):
+        """The error page, or under /api/v1 the API's JSON error; either way with the headers
+        the error carries (a 405's Allow, a 429's Retry-After)."""
+        if is_api_request():
+            response = json_error(code)
+        else:
+            page = render_template("errors/error.html", code=code, title=title, message=message)
+            response = make_response(page, code)
+        get_headers = getattr(error, "get_headers", None)
+        for name, value in get_headers() if get_headers else ():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(400)
-    def bad_request(_e):
-        return render_error(400, _("Bad request"), _("The request could not be understood."))
+    def bad_request(e):
+        message = getattr(e, "message", None) or _("The request could not be understood.")
+        return render_error(400, _("Bad request"), str(message), e)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(_e):
+    def csrf_error(e):
         return render_error(
             400,
             _("The form has expired"),
             _("The page was open too long or was sent twice. Go back, reload and try again."),
+            e,
         )
 
     @app.errorhandler(403)
-    def forbidden(_e):
-        return render_error(403, _("Access denied"), _("You are not allowed to open this page."))
+    def forbidden(e):
+        return render_error(403, _("Access denied"), _("You are not allowed to open this page."), e)
 
     @app.errorhandler(404)
-    def not_found(_e):
+    def not_found(e):
         return render_error(
-            404, _("Page not found"), _("The page you are looking for does not exist or has moved.")
+            404,
+            _("Page not found"),
+            _("The page you are looking for does not exist or has moved."),
+            e,
         )
 
     @app.errorhandler(405)
-    def method_not_allowed(_e):
-        return render_error(405, _("Not allowed"), _("This action cannot be done this way."))
+    def method_not_allowed(e):
+        return render_error(405, _("Not allowed"), _("This action cannot be done this way."), e)
 
     @app.errorhandler(413)
-    def too_large(_e):
-        return render_error(413, _("File too large"), _("The file you sent is too large."))
+    def too_large(e):
+        return render_error(413, _("File too large"), _("The file you sent is too large."), e)
 
     @app.errorhandler(429)
-    def too_many(_e):
+    def too_many(e):
         return render_error(
             429,
             _("Too many attempts"),
             _("You have tried too many times in a short time. Wait a minute and try again."),
+            e,
         )
 
     @app.errorhandler(500)
@@ -300,6 +341,10 @@ def _register_request_hooks(app: Flask) -> None:
     from flask import redirect, url_for
 
     from .accounts.services import needs_privacy_acknowledgement
+    from .core.args import refuse_nul_characters
+
+    # First of all: nothing else should see a NUL character (PostgreSQL cannot store one).
+    app.before_request(refuse_nul_characters)
 
     exempt = {
         "accounts.acknowledge_privacy",

@@ -1,7 +1,7 @@
 """needs calls, needs, interest, topic mappings, annual plans and lines
 
 Revision ID: 6cd71f320107
-Revises: 34093da1808f
+Revises: 85808af49530
 Create Date: 2026-11-30 00:21:03.646573
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6cd71f320107'
-down_revision = '34093da1808f'
+down_revision = '85808af49530'
 branch_labels = None
 depends_on = None
 

@@ -80,3 +80,47 @@ def test_openapi_document(client):
         "/sessions/{session_id}",
         "/certificates/{verification_code}",
     }
+
+
+def test_addresses_no_route_matches_are_json_404s(client):
+    for path in ("/api/v1/sessions/-280", "/api/v1/sessions/1Ú", "/api/v1/nope", "/api/v1"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.mimetype == "application/json", path
+        assert response.get_json() == {"error": "not found"}, path
+    # Outside the API the error page stays a page.
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_parameters_the_document_refuses_are_refused(client):
+    for query, parameter in (
+        ("month=", "month"),
+        ("month=2026-5", "month"),
+        ("month=0999-05", "month"),
+        ("month=+2026-05", "month"),
+        ("where=", "where"),
+        ("delivery=", "delivery"),
+        ("position=", "position"),
+        ("city=" + "k" * 81, "city"),
+        ("q=" + " " * 101, "q"),
+        ("page=" + "9" * 5000, "page"),
+    ):
+        response = client.get(f"/api/v1/sessions?{query}")
+        assert response.status_code == 400, query
+        assert response.get_json()["parameter"] == parameter, query
+    for query in ("month=2026-05", "city=", "q=", "city=" + "k" * 80):
+        assert client.get(f"/api/v1/sessions?{query}").status_code == 200, query
+
+
+def test_a_wrong_method_says_which_are_allowed(client):
+    response = client.post("/api/v1/sessions")
+    assert response.status_code == 405
+    assert response.get_json() == {"error": "method not allowed"}
+    assert "GET" in response.headers["Allow"]
+    response = client.open("/api/v1/certificates/ABC", method="TRACE")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+    # Pages too: the error page keeps the Allow header.
+    response = client.delete("/catalogue")
+    assert response.status_code == 405 and response.mimetype == "text/html"
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}

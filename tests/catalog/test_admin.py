@@ -1,12 +1,13 @@
 """Catalogue administration through the screens: create, edit, publish, cancel, clone."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from training_app.accounts.models import Role
 from training_app.catalog.models import Category, Course, Session, SessionStatus, Venue
-from training_app.core.timeutil import local_today
+from training_app.core.timeutil import local_now, local_today
 from training_app.extensions import db
 
 
@@ -172,3 +173,39 @@ def test_editing_a_course_keeps_its_audience(client, login_as, make_course):
     login_as(Role.ADMIN)
     form = text(client.get(f"/admin/catalogue/courses/{course.id}/edit"))
     assert 'value="mayor" selected' in form or 'selected value="mayor"' in form
+
+
+def test_close_the_session_is_offered_once_the_last_meeting_has_ended_not_the_day_after(
+    client, login_as, make_session
+):
+    now = local_now()
+    if not time(0, 2) <= now.time() <= time(23, 57):
+        pytest.skip("needs a meeting that ended today and one still to come today")
+    today = now.date()
+    ended = make_session(starts_on=today, days=1, meetings=[(today, time(0, 0), time(0, 1))])
+    later = make_session(starts_on=today, days=1, meetings=[(today, time(23, 58), time(23, 59))])
+    login_as(Role.ADMIN)
+    assert "Eğitim dönemini kapat" in text(client.get(f"/admin/catalogue/sessions/{ended.id}"))
+    assert "Eğitim dönemini kapat" not in text(client.get(f"/admin/catalogue/sessions/{later.id}"))
+    # What the page offers, closing accepts.
+    assert client.post(f"/attendance/sessions/{ended.id}/close").status_code == 302
+    db.session.refresh(ended)
+    assert ended.status == SessionStatus.COMPLETED
+
+
+def test_saving_trainers_says_when_nothing_was_chosen_and_what_changed(
+    client, login_as, make_session, make_trainer
+):
+    session = make_session(status=SessionStatus.DRAFT)
+    ayse, omer = make_trainer("Ayşe", "Demir"), make_trainer("Ömer", "Kaya")
+    login_as(Role.ADMIN)
+    url = f"/admin/catalogue/sessions/{session.id}/trainers"
+    page = text(client.post(url, data={}, follow_redirects=True))
+    assert "Eğitmen seçilmedi: hiçbir şey kaydedilmedi." in page
+    assert "Eğitmenler kaydedildi" not in page
+    page = text(client.post(url, data={"trainer_ids": [ayse.id, omer.id]}, follow_redirects=True))
+    assert "Eğitmenler kaydedildi. Eklenen: Ayşe Demir, Ömer Kaya." in page
+    page = text(client.post(url, data={"trainer_ids": [ayse.id, omer.id]}, follow_redirects=True))
+    assert "Değişiklik yok" in page and "Eğitmenler kaydedildi" not in page
+    page = text(client.post(url, data={"trainer_ids": [omer.id]}, follow_redirects=True))
+    assert "Eğitmenler kaydedildi. Çıkarılan: Ayşe Demir." in page

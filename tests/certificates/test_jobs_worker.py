@@ -6,9 +6,11 @@ PostgreSQL with TEST_DATABASE_URL)."""
 # ruff: noqa: F811  (the fixtures imported from tests.core.background are parameters here)
 
 import io
+import os
 import re
 import signal
 import time
+from pathlib import Path
 
 from pypdf import PdfReader
 from rq import Queue
@@ -40,6 +42,42 @@ def _issue(closed_session, people):
 
 def _job() -> PrintJob:
     return db.session.scalars(select(PrintJob).execution_options(populate_existing=True)).one()
+
+
+def _processes() -> dict[int, tuple[int, str, str]]:
+    """Every process of the machine from /proc: pid -> (parent pid, state, start time)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # it ended meanwhile
+            continue
+        fields = text[text.rindex(")") + 2 :].split()  # after "pid (command) "
+        found[int(stat.parent.name)] = (int(fields[1]), fields[0], fields[19])
+    return found
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """The living descendants of `pid`: pid -> start time (which tells a reused pid apart)."""
+    table, out, parents = _processes(), {}, {pid}
+    while parents:
+        children = {
+            child: start
+            for child, (parent, state, start) in table.items()
+            if parent in parents and state != "Z" and child not in out
+        }
+        out.update(children)
+        parents = set(children)
+    return out
+
+
+def _still_running(processes: dict[int, str]) -> list[int]:
+    table = _processes()
+    return [
+        pid
+        for pid, start in processes.items()
+        if pid in table and table[pid][1] != "Z" and table[pid][2] == start
+    ]
 
 
 def _downloaded_register_numbers(client, job) -> list[str]:
@@ -103,3 +141,26 @@ def test_a_worker_killed_mid_job_leaves_a_job_an_admin_retries_into_one_complete
     print_dir = jobs.job_dir()
     assert not list(print_dir.glob("job-*"))
     assert [p.name for p in print_dir.glob("*.pdf")] == [job.result_path]
+
+
+def test_a_worker_killed_mid_print_leaves_no_renderer_nor_resource_tracker_behind(
+    app, client, closed_session, start_worker, tmp_path
+):
+    people = 12
+    worker = start_worker(PRINT_CHUNK_SIZE=1, PRINT_PROCESSES=2)
+    session, admin, _numbers = _issue(closed_session, people=people)
+    login(client, admin.email)
+    client.post(f"/certificates/sessions/{session.id}/print")
+    wait_for(lambda: (j := _job()).status == J.RUNNING and j.done >= 1, tmp_path, timeout=60)
+    children = _descendants(worker.pid)
+    assert len(children) >= 3, children  # two renderers and multiprocessing's resource tracker
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    assert _job().done < people  # killed mid-print
+    deadline = time.monotonic() + 10
+    while _still_running(children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    survivors = _still_running(children)
+    for pid in survivors:  # leave the machine clean even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []

@@ -1,10 +1,14 @@
-"""Journey: a municipal employee registers in Turkish, logs out, and logs in again."""
+"""Journey: a municipal employee registers in Turkish, activates the account from the mailed
+link, logs in, logs out, and logs in again."""
 
 import re
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from training_app.core.models import OutboxMessage
 from training_app.core.tckn import complete_tckn
+from training_app.extensions import db
 
 FIRST_NAME = "Işıl Çağla"
 LAST_NAME = "Güneşöz İnce"
@@ -30,7 +34,24 @@ def fill_registration(page: Page, *, first_name: str, last_name: str, tckn: str,
     page.get_by_label("Aydınlatma metnini okudum.").check()
 
 
-def test_register_log_out_and_log_in_again(page: Page, base_url: str):
+def _mailed_link(live_app, recipient: str) -> str:
+    with live_app.app_context():
+        body = db.session.scalars(
+            select(OutboxMessage.body_text)
+            .where(OutboxMessage.recipient == recipient)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+        db.session.remove()
+    return re.search(r"(/register/confirm/\S+)", body).group(1)
+
+
+def _log_in(page: Page):
+    page.get_by_label("E-posta adresi", exact=True).fill(EMAIL)
+    page.get_by_label("Şifre", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Giriş yap").click()
+
+
+def test_register_log_out_and_log_in_again(page: Page, base_url: str, live_app):
     full_name = f"{FIRST_NAME} {LAST_NAME}"
     menu = page.get_by_role("navigation", name="Ana menü")
 
@@ -39,7 +60,16 @@ def test_register_log_out_and_log_in_again(page: Page, base_url: str):
     fill_registration(page, first_name=FIRST_NAME, last_name=LAST_NAME, tckn=TCKN, email=EMAIL)
     page.get_by_role("button", name="Hesap oluştur").click()
 
-    expect(page.get_by_text("Hesabınız oluşturuldu. Hoş geldiniz!")).to_be_visible()
+    sent = page.get_by_text(f"Yeni hesap, {EMAIL} adresine gönderdiğimiz bağlantıyla")
+    expect(sent).to_be_visible()
+    expect(menu.get_by_role("link", name=full_name)).to_have_count(0)
+
+    page.goto(_mailed_link(live_app, EMAIL))
+    page.get_by_role("button", name="Hesabımı etkinleştir").click()
+    expect(
+        page.get_by_text("Hesabınız etkinleştirildi. Şimdi giriş yapabilirsiniz.")
+    ).to_be_visible()
+    _log_in(page)
     expect(menu.get_by_role("link", name=full_name)).to_be_visible()
     expect(page).to_have_url(f"{base_url}/")
 
@@ -67,9 +97,7 @@ def test_register_log_out_and_log_in_again(page: Page, base_url: str):
     expect(menu.get_by_role("button", name="Çıkış yap")).to_have_count(0)
 
     menu.get_by_role("link", name="Giriş yap").click()
-    page.get_by_label("E-posta adresi", exact=True).fill(EMAIL)
-    page.get_by_label("Şifre", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Giriş yap").click()
+    _log_in(page)
 
     expect(page.get_by_text(f"Hoş geldiniz, {full_name}.")).to_be_visible()
     expect(menu.get_by_role("link", name=full_name)).to_be_visible()

@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from ..core.forms import db_int_or_none
 from ..core.tckn import is_valid_tckn
 from .models import EMPLOYMENT_TYPE_LABELS, POSITION_LABELS
 
@@ -30,9 +31,7 @@ def validate_tckn_field(form, field):
 
 
 def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+    return db_int_or_none(value)
 
 
 def position_choices():
@@ -193,6 +192,10 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ConfirmEmailForm(FlaskForm):
+    """One button: a link opened by a mail scanner confirms nothing."""
 
 
 class AcknowledgeForm(FlaskForm):

@@ -6,6 +6,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -91,6 +92,11 @@ class User(UserMixin, db.Model):
     #: Raised on logout, password change, deactivation and anonymisation: sessions (and remember
     #: cookies) carrying an older value end, wherever they were copied to.
     session_version: Mapped[int] = mapped_column(default=1)
+    #: Registered by themselves and the e-mail address not confirmed yet: no login until the
+    #: mailed link is opened. Accounts made by the office (invitation links) never wait.
+    email_confirmation_pending: Mapped[bool] = mapped_column(
+        default=False, server_default=sa_false()
+    )
     #: Interface language chosen by the user ("tr" or "en").
     locale: Mapped[str] = mapped_column(String(5), default="tr")
 

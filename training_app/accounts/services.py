@@ -111,11 +111,13 @@ def acknowledge_privacy_notice(user: User, notice: PrivacyNotice) -> None:
         audit.record("privacy_notice.acknowledge", user, {"version": notice.version}, actor=user)
 
 
-def _check_person_details(details: PersonDetails, person: Person | None = None) -> None:
+def _check_person_details(
+    details: PersonDetails, person: Person | None = None, check_duplicate: bool = True
+) -> None:
     if details.tckn is not None:
         if not is_valid_tckn(details.tckn):
             raise DomainError(_("This is not a valid T.C. identity number."), field="tckn")
-        other = find_person_by_tckn(details.tckn)
+        other = find_person_by_tckn(details.tckn) if check_duplicate else None
         if other is not None and other is not person:
             raise Conflict(
                 _("An account already exists for this T.C. identity number."), field="tckn"
@@ -161,10 +163,14 @@ def register_participant(
     notice: PrivacyNotice,
     consent_newsletter: bool = False,
     consent_photos: bool = False,
-) -> User:
-    """Create a participant account with their person record and the privacy acknowledgement."""
-    if find_user_by_email(email) is not None:
-        raise Conflict(_("An account already exists for this e-mail address."), field="email")
+) -> User | None:
+    """Open a participant account that waits for its e-mail address to be confirmed.
+
+    The visitor is answered the same whether the ID number or the e-mail address is already
+    registered or not: an existing account's owner is told by mail instead (nothing is created
+    then, and None is returned), so the form confirms nothing to a stranger. Only mistakes in
+    what was typed (an invalid number, a weak password) are reported on the form.
+    """
     problem = password_problem(password, email)
     if problem:
         raise DomainError(problem, field="password")
@@ -172,16 +178,30 @@ def register_participant(
         raise DomainError(_("Choose a member municipality."), field="municipality_id")
     if details.position is None:
         raise DomainError(_("Choose your position."), field="position")
-    # Someone registered by their municipality or an import before they had an account:
-    # the account takes over that person record and its history.
-    existing = find_person_by_tckn(details.tckn) if details.tckn else None
-    if existing is not None and existing.user_id is not None:
-        existing = None
-    _check_person_details(details, existing)
+    _check_person_details(details, check_duplicate=False)
 
-    user = User(email=email)
+    by_email = find_user_by_email(email)
+    existing = find_person_by_tckn(details.tckn) if details.tckn else None
+    holder = existing.user if existing is not None else None
+    if holder is not None and holder is not by_email and holder.email_confirmation_pending:
+        # An earlier registration with this number never confirmed its address (a mistyped
+        # one, say): the person record goes to this registration, the unconfirmed account ends.
+        existing.user = None
+        holder.is_active_account = False
+        end_sessions(holder)
+        audit.record("user.registration_superseded", holder, actor=holder)
+        holder = None
+    if by_email is not None or holder is not None:
+        _tell_existing_owners(by_email, holder)
+        # The same work as a new account (the password hash), so the time taken tells nothing.
+        User(email=email).set_password(password)
+        return None
+
+    user = User(email=email, email_confirmation_pending=True)
     user.set_password(password)
     user.roles.append(RoleAssignment(role=Role.PARTICIPANT))
+    # Someone registered by their municipality or an import before they had an account:
+    # the account takes over that person record and its history.
     person = existing or Person()
     person.user = user
     _apply_person_details(person, details)
@@ -202,7 +222,67 @@ def register_participant(
         },
         actor=user,
     )
-    queue_mail(user.email, "welcome", person_name=person.full_name)
+    send_email_confirmation(user)
+    return user
+
+
+def _tell_existing_owners(by_email: User | None, by_tckn: User | None) -> None:
+    """Someone registered with the e-mail address or ID number of an existing account: its owner
+    hears of it by mail (an unconfirmed account gets its confirmation link again)."""
+    for user, matched in ((by_email, "email"), (by_tckn, "tckn")):
+        if user is None or (matched == "tckn" and user is by_email) or not user.is_active:
+            continue
+        if user.email_confirmation_pending:
+            send_email_confirmation(user)
+        else:
+            queue_mail(user.email, "registration_attempt", locale=user.locale, matched=matched)
+        audit.record("user.registration_attempt", user, {"matched": matched}, actor=None)
+
+
+def _confirmation_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-confirmation")
+
+
+def send_email_confirmation(user: User) -> None:
+    """Mail the link that confirms a self-registered account's e-mail address."""
+    token = _confirmation_serializer().dumps({"uid": user.id, "v": user.session_version})
+    queue_mail(
+        user.email,
+        "confirm_email",
+        locale=user.locale,
+        token=token,
+        person_name=user.display_name,
+        days=max(1, current_app.config["EMAIL_CONFIRMATION_MAX_AGE"] // 86400),
+    )
+
+
+def user_for_confirmation_token(token: str) -> User:
+    """The unconfirmed account a valid, unexpired confirmation link belongs to."""
+    try:
+        data = _confirmation_serializer().loads(
+            token, max_age=current_app.config["EMAIL_CONFIRMATION_MAX_AGE"]
+        )
+    except SignatureExpired as exc:
+        raise DomainError(_("This link has expired. Ask for a new one.")) from exc
+    except BadSignature as exc:
+        raise DomainError(_("This link is not valid.")) from exc
+    user = db.session.get(User, data.get("uid"))
+    if (
+        user is None
+        or not user.email_confirmation_pending
+        or user.session_version != data.get("v")
+        or not user.is_active
+    ):
+        raise DomainError(_("This link has already been used or is no longer valid."))
+    return user
+
+
+def confirm_email(token: str) -> User:
+    """The owner of the address opened the link: the account can be used from now on."""
+    user = user_for_confirmation_token(token)
+    user.email_confirmation_pending = False
+    audit.record("user.email_confirmed", user, actor=user)
+    queue_mail(user.email, "welcome", locale=user.locale, person_name=user.display_name)
     return user
 
 
@@ -216,6 +296,14 @@ def authenticate(email: str, password: str) -> User:
     if not user.is_active:
         raise NotAllowed(
             _("This account has been deactivated. Contact the union's training office.")
+        )
+    if user.email_confirmation_pending:
+        send_email_confirmation(user)
+        raise NotAllowed(
+            _(
+                "Confirm your e-mail address first: we have sent you a new link. Open it, then "
+                "log in."
+            )
         )
     user.last_login_at = utcnow()
     audit.record("user.login", user, actor=user)
@@ -275,6 +363,7 @@ def reset_password(token: str, new_password: str) -> User:
     if problem:
         raise DomainError(problem, field="password")
     user.set_password(new_password)
+    user.email_confirmation_pending = False  # the mailed link proves the address too
     audit.record("user.password_reset", user, actor=user)
     return user
 

@@ -1,10 +1,11 @@
 """Login, registration, password reset, profile and the privacy notice."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from ..core.args import MAX_ID, read_int
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
 from ..core.permissions import guest_only, login_required, public
@@ -15,6 +16,7 @@ from . import services, throttle
 from .forms import (
     AcknowledgeForm,
     ChangePasswordForm,
+    ConfirmEmailForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
@@ -74,18 +76,30 @@ def logout():
     return redirect(url_for("core.home"))
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _form_was_complete(_response) -> bool:
+    # Only forms that reached the accounts check count: fixing a typo costs nothing.
+    return bool(g.get("registration_checked"))
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @guest_only
+@limiter.limit(_register_limit, methods=["POST"], deduct_when=_form_was_complete)
 def register():
-    """Self-registration of a participant from a member municipality."""
+    """Self-registration of a participant from a member municipality. The answer is the same
+    whether the ID number or e-mail address is registered already (see the service)."""
     notice = services.current_privacy_notice()
     form = RegistrationForm()
     fill_person_choices(form, member_municipalities(), _units_for(form.municipality_id.data))
     if notice is None:
         flash(_("Registration is closed until the privacy notice is published."), "warning")
     elif form.validate_on_submit():
+        g.registration_checked = True
         try:
-            user = services.register_participant(
+            services.register_participant(
                 person_details_from(form),
                 email=form.email.data,
                 password=form.password.data,
@@ -97,17 +111,45 @@ def register():
             show_refusal(form, error)
         else:
             db.session.commit()
-            login_user(user)
-            flash(_("Your account has been created. Welcome!"), "success")
-            return redirect(url_for("core.home"))
+            flash(
+                _(
+                    "Almost done: check your e-mail. A new account is activated from the link "
+                    "we send to %(email)s; if you already have an account, we have written to "
+                    "its address instead.",
+                    email=form.email.data.strip().lower(),
+                ),
+                "info",
+            )
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form, notice=notice)
 
 
-def _units_for(municipality_id):
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm_email(token):
+    """Confirm a self-registered account's e-mail address from the mailed link. Opening the link
+    (as mail scanners do) changes nothing: the button does."""
     try:
-        return units_of(int(municipality_id)) if municipality_id else []
-    except (TypeError, ValueError):
-        return []
+        services.user_for_confirmation_token(token)
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("accounts.login"))
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_email(token)
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Your account has been activated. You can log in now."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/confirm_email.html", form=form)
+
+
+def _units_for(municipality_id):
+    number = read_int(str(municipality_id), None, 1, MAX_ID) if municipality_id else None
+    return units_of(number) if number else []
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

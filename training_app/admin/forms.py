@@ -12,12 +12,12 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..accounts.models import ROLE_LABELS
+from ..core.args import MAX_ID, read_int
+from ..core.forms import db_int_or_none
 
 
 def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+    return db_int_or_none(value)
 
 
 def role_choices():
@@ -149,7 +149,7 @@ class AuditFilterForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         raw_id = (self.object_id.data or "").strip()
-        if raw_id and not (raw_id.isascii() and raw_id.isdigit() and 0 < int(raw_id) < 2**31):
+        if raw_id and not (raw_id.isdigit() and read_int(raw_id, None, 1, MAX_ID)):
             self.object_id.errors.append(_l("Enter the record's number (digits only)."))
             ok = False
         start, end = self.date_from.data, self.date_to.data

@@ -7,13 +7,15 @@ from flask_login import current_user
 from ..accounts import services as accounts
 from ..accounts.models import Role, RoleAssignment, User
 from ..core import audit
+from ..core.args import page_arg
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
+from ..core.mail import failed_count
 from ..core.permissions import admin_required
 from ..core.timeutil import local_today
 from ..extensions import db
 from ..municipalities.services import member_municipalities
-from . import audit_log
+from . import audit_log, outbox
 from .forms import (
     ActionForm,
     AddRoleForm,
@@ -40,7 +42,7 @@ def list_users():
     role_value = request.args.get("role", "")
     role = Role(role_value) if role_value in {r.value for r in Role} else None
     q = request.args.get("q", "").strip()
-    page = users_page(q, role, page=request.args.get("page", 1, type=int))
+    page = users_page(q, role, page=page_arg())
     return render_template(
         "admin/users.html", page=page, q=q, role=role, roles=list(Role), action_form=ActionForm()
     )
@@ -382,7 +384,7 @@ def list_audit_entries():
     """Who did what to which record, newest first, filtered; 50 entries a page."""
     form = _audit_filter_form()
     filters = form.filters()
-    page = audit_log.audit_page(filters, page=request.args.get("page", 1, type=int))
+    page = audit_log.audit_page(filters, page=page_arg())
     return render_template(
         "admin/audit.html", form=form, page=page, query_args=filters.query_args()
     )
@@ -407,3 +409,74 @@ def export_audit_entries():
             "Cache-Control": "private, no-store",
         },
     )
+
+
+# --- outgoing mail ---------------------------------------------------------------------------
+
+
+@bp.route("/outbox")
+@admin_required
+def list_outbox():
+    """Every outgoing message, newest first, filtered by state, recipient and kind."""
+    filters = outbox.OutboxFilters.from_args(request.args)
+    page = outbox.outbox_page(filters, page=request.args.get("page", 1, type=int))
+    return render_template(
+        "admin/outbox.html",
+        page=page,
+        filters=filters,
+        query_args=filters.query_args(),
+        states=list(outbox.STATE_LABELS.items()),
+        kinds=outbox.kind_choices(),
+        state_label=outbox.state_label,
+        kind_label=outbox.kind_label,
+        failed=failed_count(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route(f"/outbox/<{ID}:message_id>")
+@admin_required
+def show_outbox_message(message_id):
+    """One message: its state, attempts, last error and text (an ID number in it masked)."""
+    from ..core.models import OutboxMessage
+
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template(
+        "admin/outbox_message.html",
+        message=message,
+        body=outbox.shown_body(message),
+        last_error=outbox.shown_error(message),
+        state_label=outbox.state_label(message.status),
+        kind_label=outbox.kind_label(message.kind),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route(f"/outbox/<{ID}:message_id>/retry", methods=["POST"])
+@admin_required
+def retry_outbox_message(message_id):
+    """Send a message that gave up again."""
+    from ..core.models import OutboxMessage
+
+    message = db.get_or_404(OutboxMessage, message_id)
+    if ActionForm().validate_on_submit():
+        try:
+            outbox.retry(message, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The message will be sent again."), "success")
+    return redirect(url_for("admin.show_outbox_message", message_id=message_id))
+
+
+@bp.route("/outbox/retry-failed", methods=["POST"])
+@admin_required
+def retry_failed_outbox():
+    """Send every message that gave up again."""
+    if ActionForm().validate_on_submit():
+        count = outbox.retry_all_failed(by=current_user)
+        db.session.commit()
+        flash(_("%(n)s message(s) will be sent again.", n=count), "success")
+    return redirect(url_for("admin.list_outbox", state="failed"))

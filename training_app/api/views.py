@@ -1,5 +1,6 @@
 """/api/v1: upcoming public sessions and one session, as JSON; the OpenAPI document."""
 
+import re
 from datetime import date
 
 from flask import Blueprint, jsonify, request, url_for
@@ -7,14 +8,16 @@ from flask import Blueprint, jsonify, request, url_for
 from ..accounts.models import Position
 from ..catalog import services
 from ..catalog.models import Delivery, Session
+from ..core.args import read_int
 from ..core.caching import cacheable
 from ..core.permissions import public
 from ..core.timeutil import ISTANBUL, local_today, to_local
 from ..core.turkish import search_key
 from ..extensions import limiter
+from .errors import PREFIX, json_error
 from .openapi import openapi_document
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
 #: Database ids: larger numbers are not found rather than an error on PostgreSQL.
 ID = "int(max=2147483647)"
@@ -28,57 +31,58 @@ class BadParameter(Exception):
         self.name, self.message = name, message
 
 
-def _error(status: int, message: str, parameter: str | None = None):
-    body = {"error": message}
-    if parameter:
-        body["parameter"] = parameter
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
-@bp.errorhandler(404)
-def not_found(_e):
-    return _error(404, "not found")
-
-
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+    number = read_int(raw, None, low, high)
+    if number is None or not (raw.isascii() and raw.isdigit()):
         raise BadParameter(name, f"{name} must be an integer from {low} to {high}")
-    return int(raw)
+    return number
+
+
+#: The `month` parameter as the OpenAPI document states it: YYYY-MM.
+MONTH = re.compile(r"[1-9][0-9]{3}-(0[1-9]|1[0-2])")
+
+
+def _choice(name: str, allowed, message: str):
+    """A parameter limited to `allowed` values: absent is None, anything else (even empty) is
+    refused."""
+    value = request.args.get(name)
+    if value is not None and value not in allowed:
+        raise BadParameter(name, message)
+    return value
 
 
 def _filters() -> services.CatalogueFilters:
+    """The query's filters, each checked against the schema of the OpenAPI document: a value the
+    document refuses (an empty month, a city too long) is a 400, never silently ignored."""
     args = request.args
-    filters = services.CatalogueFilters(q=args.get("q", "").strip())
-    if len(filters.q) > 100:
+    q = args.get("q", "")
+    if len(q) > 100:
         raise BadParameter("q", "q must be at most 100 characters")
+    filters = services.CatalogueFilters(q=q.strip())
     if "category" in args:
         filters.category_id = _int_arg("category", 0, 1, 2**31 - 1)
-    if args.get("month"):
-        try:
-            year, month = (int(p) for p in args["month"].split("-"))
-            filters.month = date(year, month, 1)
-        except ValueError as exc:
-            raise BadParameter("month", "month must look like 2026-05") from exc
-    if args.get("city"):
-        filters.city = search_key(args["city"])
-    where = args.get("where")
+    if "month" in args:
+        if not MONTH.fullmatch(args["month"]):
+            raise BadParameter("month", "month must look like 2026-05")
+        year, month = (int(p) for p in args["month"].split("-"))
+        filters.month = date(year, month, 1)
+    city = args.get("city", "")
+    if len(city) > 80:
+        raise BadParameter("city", "city must be at most 80 characters")
+    if city:
+        filters.city = search_key(city)
+    where = _choice("where", ("tr", "abroad"), "where must be tr or abroad")
     if where:
-        if where not in ("tr", "abroad"):
-            raise BadParameter("where", "where must be tr or abroad")
         filters.abroad = where == "abroad"
-    if args.get("delivery"):
-        if args["delivery"] not in set(Delivery):
-            raise BadParameter("delivery", "unknown delivery")
-        filters.delivery = Delivery(args["delivery"])
-    if args.get("position"):
-        if args["position"] not in set(Position):
-            raise BadParameter("position", "unknown position")
-        filters.position = Position(args["position"])
+    delivery = _choice("delivery", {d.value for d in Delivery}, "unknown delivery")
+    if delivery:
+        filters.delivery = Delivery(delivery)
+    position = _choice("position", {p.value for p in Position}, "unknown position")
+    if position:
+        filters.position = Position(position)
     return filters
 
 
@@ -149,7 +153,7 @@ def list_sessions():
         page_number = _int_arg("page", 1, 1, 10_000)
         per_page = _int_arg("per_page", 20, 1, MAX_PER_PAGE)
     except BadParameter as error:
-        return _error(400, error.message, error.name)
+        return json_error(400, error.message, error.name)
     page = services.catalogue_page(filters, local_today(), page=page_number, per_page=per_page)
     return jsonify(
         {
@@ -169,7 +173,7 @@ def show_session(session_id):
     """One public session with its meetings."""
     session = services.load_session_page(session_id)
     if session is None or not services.is_public(session):
-        return _error(404, "not found")
+        return json_error(404, "not found")
     return jsonify(session_json(session, with_meetings=True))
 
 
@@ -210,11 +214,6 @@ def _verify_limit() -> str:
     return current_app.config["VERIFY_API_RATE_LIMIT"]
 
 
-@bp.errorhandler(429)
-def too_many_requests(_e):
-    return _error(429, "too many requests")
-
-
 @bp.route("/certificates/<verification_code>")
 @public
 @limiter.limit(_verify_limit)
@@ -224,7 +223,7 @@ def show_certificate(verification_code):
 
     certificate = find_by_code(verification_code)
     if certificate is None:
-        return _error(404, "not found")
+        return json_error(404, "not found")
     return jsonify(certificate_json(certificate))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Person, Role, User
 from ..catalog.models import DocumentKind, Meeting, Session, SessionStatus
 from ..catalog.sessions import complete_session
+from ..catalog.signals import session_closed
 from ..core import audit
 from ..core.errors import DomainError, NotAllowed
 from ..core.timeutil import ISTANBUL, local_today, utcnow
@@ -261,7 +262,11 @@ def current_qr_token(meeting: Meeting, now: datetime | None = None) -> str:
 def token_is_fresh(meeting: Meeting, token: str, now: datetime | None = None) -> bool:
     """The code shown now or in the previous minute (a scan takes a moment)."""
     window = _window(now or datetime.now(ISTANBUL))
-    return any(hmac.compare_digest(token, qr_token(meeting, w)) for w in (window, window - 1))
+    # Bytes: compare_digest refuses a str with non-ASCII letters (a code typed or mangled).
+    given = token.encode("utf-8", "replace")
+    return any(
+        hmac.compare_digest(given, qr_token(meeting, w).encode()) for w in (window, window - 1)
+    )
 
 
 def check_in(meeting: Meeting, user: User, now: datetime | None = None) -> AttendanceMark:
@@ -398,7 +403,7 @@ def close_session(
     """Close a session after its last meeting: every confirmed registration becomes completed
     (with the document it earned) or no-show, from the attended minutes and the exam score."""
     now = now or datetime.now(ISTANBUL).replace(tzinfo=None)
-    last_end = max((m.end for m in session.meetings), default=None)
+    last_end = session.last_meeting_end
     if last_end is not None and now < last_end:
         raise DomainError(
             _(
@@ -434,6 +439,7 @@ def close_session(
     ]
     audit.record("session.close", session, {"registrations": len(completions)}, actor=by)
     db.session.flush()
+    session_closed.send(session, by=by)
     return completions
 
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..catalog.models import Meeting, Session
 from ..core import audit
+from ..core.args import MAX_ID, read_int
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
 from ..core.permissions import can_manage_municipality, login_required, public, roles_required
@@ -141,7 +142,9 @@ def enter_sheet(meeting_id):
         for line in lines:
             value = request.form.get(f"status-{line.registration.id}", "")
             if value in {s.value for s in AttendanceStatus}:
-                minutes = request.form.get(f"minutes-{line.registration.id}", type=int)
+                minutes = read_int(
+                    request.form.get(f"minutes-{line.registration.id}"), None, -MAX_ID - 1, MAX_ID
+                )
                 marks[line.registration.id] = MarkInput(AttendanceStatus(value), minutes)
         try:
             count = services.record_marks(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
 from ..core.permissions import admin_required
-from ..core.timeutil import local_today
+from ..core.timeutil import local_now
 from ..extensions import db
 from . import courses, meetings, services, sessions, trainers
 from .forms import (
@@ -315,7 +315,7 @@ def _session_page(session, meeting_form, status=200):
         meeting_form=meeting_form,
         action_form=ButtonForm(),
         dates_label=services.session_dates_label(session),
-        today=local_today(),
+        can_close=session.can_be_closed(local_now()),
     ), status
 
 
@@ -344,6 +344,22 @@ def edit_session(session_id):
     )
 
 
+def _flash_trainer_change(change: trainers.TrainerChange, chosen: bool) -> None:
+    """Say what saving the trainers did: nothing chosen, nothing changed, or who came and went."""
+    if not change:
+        if chosen:
+            flash(_("Nothing changed: these are already the session's trainers."), "info")
+        else:
+            flash(_("No trainer was chosen: nothing was saved."), "warning")
+        return
+    parts = [_("The trainers have been saved.")]
+    if change.added:
+        parts.append(_("Added: %(names)s.", names=", ".join(p.full_name for p in change.added)))
+    if change.removed:
+        parts.append(_("Removed: %(names)s.", names=", ".join(p.full_name for p in change.removed)))
+    flash(" ".join(parts), "success")
+
+
 @bp.route(f"/sessions/<{ID}:session_id>/trainers", methods=["POST"])
 @admin_required
 def set_trainers(session_id):
@@ -353,12 +369,12 @@ def set_trainers(session_id):
     if form.validate_on_submit():
         people = [p for p in trainers.trainer_choices() if p.id in set(form.trainer_ids.data or ())]
         try:
-            trainers.set_trainers(session, people, by=current_user)
+            change = trainers.set_trainers(session, people, by=current_user)
         except DomainError as error:
             show_refusal(None, error)
         else:
             db.session.commit()
-            flash(_("The trainers have been saved."), "success")
+            _flash_trainer_change(change, chosen=bool(people))
     else:
         flash(_("Choose trainers from the list."), "danger")
     return redirect(url_for("catalog_admin.show_session", session_id=session.id))

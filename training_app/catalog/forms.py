@@ -14,7 +14,6 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     HiddenField,
-    IntegerField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -26,6 +25,7 @@ from wtforms import (
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from ..accounts.models import POSITION_LABELS, Position
+from ..core.forms import IntegerField, db_int, db_int_or_none
 from ..core.timeutil import local_to_utc, to_local
 from .courses import CourseDetails, VenueDetails
 from .meetings import MeetingDetails
@@ -34,9 +34,7 @@ from .sessions import SessionDetails
 
 
 def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+    return db_int_or_none(value)
 
 
 def _choices(labels: dict) -> list[tuple[str, str]]:
@@ -273,7 +271,7 @@ def fill_session_choices(form: SessionForm, venues) -> None:
 
 
 class TrainersForm(FlaskForm):
-    trainer_ids = SelectMultipleField(_l("Trainers"), coerce=int, validators=[Optional()])
+    trainer_ids = SelectMultipleField(_l("Trainers"), coerce=db_int, validators=[Optional()])
 
 
 class MeetingForm(FlaskForm):

@@ -431,6 +431,21 @@ class Session(db.Model):
         self.cancelled_at = utcnow()
         self.touch()
 
+    @property
+    def last_meeting_end(self) -> datetime | None:
+        """When its last meeting ends (Istanbul wall clock), None without meetings."""
+        return max((m.end for m in self.meetings), default=None)
+
+    def can_be_closed(self, now: datetime) -> bool:
+        """Whether attendance can be closed at `now` (Istanbul wall clock, naive): a published
+        session whose last meeting has ended, from its last day on."""
+        last_end = self.last_meeting_end
+        return (
+            self.status == SessionStatus.PUBLISHED
+            and now.date() >= self.ends_on
+            and (last_end is None or now >= last_end)
+        )
+
     def complete(self, today: date) -> None:
         if self.status != SessionStatus.PUBLISHED:
             raise InvalidTransition(_("Only a published session can be completed."))

@@ -32,7 +32,18 @@ def trainer_choices() -> list[Person]:
     )
 
 
-def set_trainers(session: Session, people: list[Person], by) -> None:
+@dataclass
+class TrainerChange:
+    """Who set_trainers added and removed, in Turkish alphabetical order."""
+
+    added: list[Person]
+    removed: list[Person]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def set_trainers(session: Session, people: list[Person], by) -> TrainerChange:
     """Choose who teaches the session; a trainer cannot be in two overlapping meetings."""
     session.ensure_editable()
     if not people and session.status == SessionStatus.PUBLISHED:
@@ -58,6 +69,10 @@ def set_trainers(session: Session, people: list[Person], by) -> None:
                 exclude_meeting_id=meeting.id,
             )
     new = {p.id for p in people}
+    change = TrainerChange(
+        added=sorted((p for p in people if p.id not in current), key=lambda p: p.sort_key),
+        removed=[p for p in sorted(session.trainers, key=lambda p: p.sort_key) if p.id not in new],
+    )
     if new != current:
         session.trainers = sorted(people, key=lambda p: p.sort_key)
         session.touch()
@@ -65,6 +80,7 @@ def set_trainers(session: Session, people: list[Person], by) -> None:
             "session.trainers", session, {"trainers": [sorted(current), sorted(new)]}, actor=by
         )
     db.session.flush()
+    return change
 
 
 # --- the trainer's view -----------------------------------------------------------------------

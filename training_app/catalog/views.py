@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.models import Position, Role
+from ..core.args import int_arg
 from ..core.caching import cacheable
 from ..core.permissions import login_required, public, roles_required
 from ..core.timeutil import local_today, to_local, utcnow
@@ -33,7 +34,7 @@ MAX_PAGE = 10_000
 
 def page_arg() -> int:
     """The ?page= number, kept within what the database can offset."""
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return int_arg("page", 1, min=1, max=MAX_PAGE, clamp=True)
 
 
 def _filters_from(form: CatalogueFilterForm) -> services.CatalogueFilters:

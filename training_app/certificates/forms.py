@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from ..core.forms import IntegerField, db_int
 
 
 class ConfirmForm(FlaskForm):
@@ -40,5 +42,5 @@ class SignatoryForm(FlaskForm):
 
 
 class MunicipalityPrintForm(FlaskForm):
-    municipality_id = SelectField(_l("Municipality"), coerce=int, validators=[InputRequired()])
+    municipality_id = SelectField(_l("Municipality"), coerce=db_int, validators=[InputRequired()])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])

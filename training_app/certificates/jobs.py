@@ -9,8 +9,12 @@ twice) never run the same job; every later write of a run is fenced by its attem
 worker that was given up for dead cannot overwrite the run that replaced it.
 """
 
+import ctypes
 import logging
+import os
 import shutil
+import signal
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -211,7 +215,7 @@ def _render_in_processes(job_id, attempt, chunks, workdir, processes, total) -> 
         max_workers=processes,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_render_process,
-        initargs=(config,),
+        initargs=(config, os.getpid()),
     ) as pool:
         in_flight = []
         for number, chunk_ids in enumerate(chunks):
@@ -238,9 +242,34 @@ _RENDER_CONFIG = ("UNION_NAME", "CERTIFICATE_LOGO", "PUBLIC_BASE_URL", "SECRET_K
 _render_app = None
 
 
-def _start_render_process(config: dict) -> None:
+#: prctl(2) option: the signal a process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """A renderer ends when its worker does, even one killed by SIGKILL: otherwise it waits for
+    work forever (it holds its own queue's pipe open), and so does multiprocessing's resource
+    tracker. Linux signals it at once; elsewhere a watchdog thread notices within a second."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            log.warning("prctl(PR_SET_PDEATHSIG) failed: errno %s", ctypes.get_errno())
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
+
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _start_render_process(config: dict, parent_pid: int) -> None:
     global _render_app
     from .. import create_app
+
+    _die_with_parent(parent_pid)
 
     _render_app = create_app(
         {

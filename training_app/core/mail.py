@@ -56,7 +56,7 @@ def queue_mail(
         subject = render_template(f"emails/{template}.subject.txt", **context).strip()
         body = render_template(f"emails/{template}.txt", **context)
     message = OutboxMessage(
-        recipient=recipient, subject=subject, body_text=body, dedup_key=dedup_key
+        recipient=recipient, subject=subject, body_text=body, dedup_key=dedup_key, kind=template
     )
     db.session.add(message)
     db.session.flush()
@@ -90,6 +90,43 @@ def wake_delivery() -> None:
         )
     except Exception:
         log.exception("Could not queue the mail delivery; the sweep will pick it up")
+
+
+def requeue(message: OutboxMessage) -> None:
+    """Give a message that gave up a fresh round of attempts; delivery wakes after the commit."""
+    from flask_babel import gettext as _
+
+    from .errors import Conflict
+
+    if message.status != "failed":
+        raise Conflict(_("Only mail that could not be sent can be sent again."))
+    message.status = "pending"
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    db.session.flush()
+    db.session.info["mail_queued"] = True
+
+
+def requeue_all_failed() -> int:
+    """Give every message that gave up a fresh round of attempts. Returns how many."""
+    count = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "failed")
+        .values(status="pending", attempts=0, next_attempt_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if count:
+        db.session.info["mail_queued"] = True
+    return count
+
+
+def failed_count() -> int:
+    """How many messages gave up after MAX_ATTEMPTS (the office is told on its home page)."""
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "failed")
+    )
 
 
 def _send(message: OutboxMessage) -> None:

@@ -50,6 +50,8 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     #: Lets a caller avoid queueing the same message twice (reminders).
     dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    #: The mail text it was written from (templates/emails/<kind>.txt), to find mail by kind.
+    kind: Mapped[str | None] = mapped_column(String(60), index=True)
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.status} {self.subject!r}>"

@@ -12,6 +12,7 @@ semicolons, a UTF-8 byte order mark, CRLF line ends, and a decimal comma (`decim
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -91,15 +92,10 @@ def csv_response(
     header: Sequence | None, rows: Iterable[Sequence], filename: str, headers: dict | None = None
 ) -> Response:
     """A CSV download: `header` (if any) then `rows`."""
-    lines = rows if header is None else _chain([header], rows)
+    lines = rows if header is None else itertools.chain([header], rows)
     return Response(
         csv_text(lines), mimetype=CSV_MIMETYPE, headers=_download_headers(filename, headers)
     )
-
-
-def _chain(first, rest):
-    yield from first
-    yield from rest
 
 
 def xlsx_workbook() -> Workbook:

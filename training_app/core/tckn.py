@@ -76,28 +76,30 @@ def vault() -> TcknVault:
 _ELEVEN_DIGITS = None
 
 
+def redact_tckn(text: str) -> str:
+    """The text with anything shaped like a valid ID number masked (`123******50`)."""
+    import re
+
+    global _ELEVEN_DIGITS
+    if _ELEVEN_DIGITS is None:
+        _ELEVEN_DIGITS = re.compile(r"(?<![0-9])[1-9][0-9]{10}(?![0-9])")
+    return _ELEVEN_DIGITS.sub(
+        lambda m: mask_tckn(m.group()) if is_valid_tckn(m.group()) else m.group(), text
+    )
+
+
 class TcknRedactingFilter:
     """Logging filter masking anything shaped like a valid ID number: a last line of defence."""
 
     def filter(self, record) -> bool:
-        import re
-
-        global _ELEVEN_DIGITS
-        if _ELEVEN_DIGITS is None:
-            _ELEVEN_DIGITS = re.compile(r"(?<![0-9])[1-9][0-9]{10}(?![0-9])")
         message = record.getMessage()
-        redacted = _ELEVEN_DIGITS.sub(
-            lambda m: mask_tckn(m.group()) if is_valid_tckn(m.group()) else m.group(), message
-        )
+        redacted = redact_tckn(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         if record.exc_info and not record.exc_text:
             import logging
 
-            trace = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = _ELEVEN_DIGITS.sub(
-                lambda m: mask_tckn(m.group()) if is_valid_tckn(m.group()) else m.group(), trace
-            )
+            record.exc_text = redact_tckn(logging.Formatter().formatException(record.exc_info))
         return True
 
 

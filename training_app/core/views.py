@@ -1,9 +1,21 @@
-"""Home page, language switch and the health check."""
+"""Home page, language switch, the site icon and the health check."""
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from ..extensions import db, limiter
+from .caching import cacheable
 from .permissions import public
 from .safety import safe_next_url
 
@@ -13,16 +25,34 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 @public
 def home():
-    """Start page: what the system is for, and each role's next steps."""
-    return render_template("core/home.html")
+    """Start page: what the system is for, and each role's next steps; the office is told
+    when mail could not be sent."""
+    from ..accounts.models import Role
+    from .mail import failed_count
+
+    failed_mail = (
+        failed_count() if current_user.is_authenticated and current_user.has_role(Role.ADMIN) else 0
+    )
+    return render_template("core/home.html", failed_mail=failed_mail)
+
+
+@bp.route("/favicon.ico")
+@public
+@cacheable
+def favicon():
+    """The site icon where browsers (and their PDF viewers) look for it without a <link>."""
+    # 4 KB read at once: no file handle stays open with the response.
+    icon = Path(current_app.static_folder, "img", "favicon.ico").read_bytes()
+    response = current_app.response_class(icon, mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
 
 
 @bp.route("/language/<code>", methods=["POST"])
 @public
 def set_language(code):
     """Switch the interface language; remembered in the session and on the account."""
-    from flask import current_app
-
     if code in current_app.config["LANGUAGES"]:
         session["locale"] = code
         if current_user.is_authenticated:

@@ -4,6 +4,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..core.forms import db_int
+
 
 class ReasonForm(FlaskForm):
     """Cancelling someone else's registration needs a reason; one's own does not."""
@@ -14,7 +16,7 @@ class ReasonForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """Approve or refuse one or many pending applications at once."""
 
-    registration_ids = SelectMultipleField(_l("Applications"), coerce=int, validate_choice=False)
+    registration_ids = SelectMultipleField(_l("Applications"), coerce=db_int, validate_choice=False)
     decision = SelectField(
         _l("Decision"),
         choices=[SelectChoice("approve", _l("Approve")), SelectChoice("refuse", _l("Refuse"))],
@@ -28,13 +30,13 @@ class DecisionForm(FlaskForm):
 
 
 class NominationForm(FlaskForm):
-    session_id = SelectField(_l("Session"), coerce=int, validators=[InputRequired()])
-    person_ids = SelectMultipleField(_l("People"), coerce=int, validate_choice=False)
+    session_id = SelectField(_l("Session"), coerce=db_int, validators=[InputRequired()])
+    person_ids = SelectMultipleField(_l("People"), coerce=db_int, validate_choice=False)
 
 
 class ManualRegistrationForm(FlaskForm):
     person_id = SelectField(
-        _l("Person"), coerce=int, validators=[InputRequired()], validate_choice=False
+        _l("Person"), coerce=db_int, validators=[InputRequired()], validate_choice=False
     )
 
 

@@ -1,11 +1,10 @@
 """Bulk registration from a CSV file: a preview that reports every bad row, then one transaction.
 
 Accepts what Excel in Turkish saves: UTF-8 with or without BOM (or Windows-1254), comma or
-semicolon separated, headers in Turkish or English in any order.
+semicolon separated, headers in Turkish or English in any order; the file is read by
+core.uploads, which refuses what is not such a text.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,6 +19,7 @@ from ..core import audit
 from ..core.errors import DomainError
 from ..core.tckn import is_valid_tckn, mask_tckn
 from ..core.turkish import search_key
+from ..core.uploads import MAX_CELL, UploadProblem, csv_rows, overlong_cell
 from ..extensions import db
 from ..municipalities.models import Municipality
 from .models import RegistrationStatus
@@ -118,27 +118,32 @@ class ImportPreview:
         return [r for r in self.rows if not r.ok]
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), falling back to Windows-1254 (Turkish Excel's 'CSV')."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1254")
-
-
-def _reader(text: str):
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return csv.reader(io.StringIO(text), delimiter=delimiter)
-
-
 def parse(text: str, session: Session) -> ImportPreview:
     """Check every row without writing anything."""
-    reader = _reader(text)
+    reader = csv_rows(text)
+    rows: list[ImportRow] = []
     try:
         header = next(reader)
     except StopIteration:
         return ImportPreview([], _("The file is empty."))
+    except UploadProblem as problem:
+        return ImportPreview([], problem.message)
+    try:
+        return _parse_rows(header, reader, session, rows)
+    except UploadProblem as problem:
+        return ImportPreview(rows, problem.message)
+
+
+def _parse_rows(header, reader, session: Session, rows: list) -> ImportPreview:
+    if overlong_cell(header):
+        return ImportPreview(
+            [],
+            _(
+                "The first row holds a cell longer than %(n)d characters; it must name the "
+                "columns: T.C. Kimlik No, Ad, Soyad, Belediye.",
+                n=MAX_CELL,
+            ),
+        )
     columns = [HEADERS.get(search_key(h).strip()) for h in header]
     needed = {"tckn", "first_name", "last_name", "municipality"}
     if not needed <= set(columns):
@@ -150,15 +155,15 @@ def parse(text: str, session: Session) -> ImportPreview:
             ),
         )
     municipalities = {m.search_key: m for m in db.session.scalars(select(Municipality))}
-    rows: list[ImportRow] = []
     seen: dict[str, int] = {}
     for line_number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
         if len(rows) >= MAX_ROWS:
             return ImportPreview(rows, _("A file may hold at most %(n)d rows.", n=MAX_ROWS))
+        too_long = overlong_cell(values)
         data = {
-            col: (values[i].strip() if i < len(values) else "")
+            col: (values[i].strip()[:MAX_CELL] if i < len(values) else "")
             for i, col in enumerate(columns)
             if col
         }
@@ -171,7 +176,12 @@ def parse(text: str, session: Session) -> ImportPreview:
             position_text=data.get("position", ""),
             email=data.get("email", ""),
         )
-        _check_row(row, session, municipalities, seen)
+        if too_long:
+            row.problems.append(
+                _("A cell is longer than %(n)d characters: check this row.", n=MAX_CELL)
+            )
+        else:
+            _check_row(row, session, municipalities, seen)
         rows.append(row)
     return ImportPreview(rows)
 

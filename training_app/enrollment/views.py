@@ -8,8 +8,11 @@ from markupsafe import Markup
 from ..accounts.models import Person, Role
 from ..catalog.models import Session
 from ..core import audit
+from ..core.args import int_arg, page_arg
 from ..core.errors import DomainError, NotAllowed
+from ..core.forms import show_refusal
 from ..core.permissions import admin_required, login_required, roles_required
+from ..core.uploads import UploadProblem, read_text_upload
 from ..extensions import db
 from ..municipalities.services import member_municipalities
 from . import exports, imports, queries, quota, services
@@ -195,7 +198,7 @@ def coordinator_inbox():
     form = DecisionForm()
     page = db.paginate(
         queries.pending_for(current_user),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=INBOX_PAGE_SIZE,
         error_out=False,
     )
@@ -232,7 +235,7 @@ def municipality_registrations():
     status = _status_arg()
     page = db.paginate(
         queries.registrations_of_municipalities(ids, status),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=50,
         error_out=False,
     )
@@ -300,7 +303,7 @@ def session_roster(session_id):
     """A session's registrations in Turkish alphabetical order, by state and municipality."""
     session = db.get_or_404(Session, session_id)
     status = _status_arg()
-    municipality_id = request.args.get("municipality_id", type=int)
+    municipality_id = int_arg("municipality_id", min=1)
     registrations = queries.roster(session, status, municipality_id)
     manual_form = ManualRegistrationForm()
     return render_template(
@@ -379,7 +382,11 @@ def import_registrations(session_id):
     session = db.get_or_404(Session, session_id)
     form = ImportUploadForm()
     if form.validate_on_submit():
-        text = imports.decode(form.file.data.read())
+        try:
+            text = read_text_upload(form.file.data.read())
+        except UploadProblem as problem:
+            show_refusal(form, problem)
+            return render_template("enrollment/import.html", session=session, form=form), 400
         preview = imports.parse(text, session)
         pending = None
         if not preview.file_problem and preview.good:

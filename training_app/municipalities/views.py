@@ -1,7 +1,8 @@
 """Lookups of municipalities for forms."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
+from ..core.args import int_arg
 from ..core.permissions import public
 from .services import units_of
 
@@ -12,6 +13,6 @@ bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
 @public
 def unit_options():
     """The <option> list of a municipality's units, swapped into forms by htmx."""
-    municipality_id = request.args.get("municipality_id", type=int)
+    municipality_id = int_arg("municipality_id", min=1)
     units = units_of(municipality_id) if municipality_id else []
     return render_template("municipalities/_unit_options.html", units=units)

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
+from ..core.args import MAX_ID, read_int
 from .services import MAX_PERIOD_DAYS, Period
 
 #: How far back the year list goes.
@@ -19,7 +20,7 @@ class MunicipalityChoice:
 
     def _check_municipality(self) -> bool:
         muni = self.municipality.data
-        if muni and not (muni.isascii() and muni.isdigit()):
+        if muni and not (muni.isdigit() and read_int(muni, None, 1, MAX_ID)):
             self.municipality.errors.append(_l("Choose a municipality from the list."))
             return False
         return True
@@ -118,7 +119,7 @@ class YearlyReportForm(MunicipalityChoice, FlaskForm):
         if not year:
             self.year.errors.append(_l("Choose the year of the report."))
             ok = False
-        elif not (year.isascii() and year.isdigit() and first <= int(year) <= last):
+        elif not (year.isdigit() and read_int(year, None, first, last)):
             self.year.errors.append(
                 _l("Choose a year between %(first)s and %(last)s.", first=first, last=last)
             )
