@@ -178,7 +178,6 @@ EXPECTED = {
     "privacy.admin_notices": ADMIN_ONLY,
     "privacy.new_notice": ADMIN_ONLY,
     "privacy.show_notice": ADMIN_ONLY,
-<<<<<<< HEAD
     # Planning: the walk's needs call is open and holds a draft need of Selçuklu (the walk's
     # coordinator's); the walk's plan is approved, with one line. The office is sent from the
     # coordinators' page to its own; an approved plan's line forms send back to the plan.
@@ -215,7 +214,6 @@ EXPECTED = {
     "planning_admin.line_session": ADMIN_ONLY,
     "planning_admin.show_delivery": ADMIN_ONLY,
     "planning_admin.export_delivery": ADMIN_ONLY,
-=======
     # Evaluation: the walk's questionnaire is the seeded default; posts without an action (or
     # with empty forms) come back refused; the walk's session has not been asked yet, so its
     # form refuses everyone, and nobody of the walk is registered for its knowledge test.
@@ -232,7 +230,6 @@ EXPECTED = {
     "evaluation.send_reminder": ADMIN_ONLY_POST,
     "evaluation.answer": row(302, 403, 403, 403, 403),
     "evaluation.take_test": row(302, 403, 403, 403, 403),
->>>>>>> main
 }
 
 #: Endpoints not walked here, with the reason.
@@ -272,12 +269,9 @@ def make_url_args(make_user) -> dict:
     db.session.commit()
     certificate, signatory, job = _documents(session, registration)
     deletion_request = _deletion_request(someone)
-<<<<<<< HEAD
     planning = _planning(session, someone.person.municipality_id)
-=======
     message = _failed_mail(someone)
     questionnaire, test_question = _evaluation(session)
->>>>>>> main
     return {
         **planning,
         "user_id": someone.id,
@@ -311,7 +305,6 @@ def make_url_args(make_user) -> dict:
     }
 
 
-<<<<<<< HEAD
 def _planning(session, municipality_id) -> dict:
     """An open needs call with a draft need of `someone`'s municipality; an approved plan of
     the same year with one line of the walk's course."""
@@ -349,7 +342,8 @@ def _planning(session, municipality_id) -> dict:
         "line_id": line.id,
         "year": plan.year,
     }
-=======
+
+
 def _failed_mail(someone):
     """A message to `someone` that gave up after its attempts."""
     from training_app.core.models import OutboxMessage
@@ -388,7 +382,6 @@ def _evaluation(session):
     db.session.add(KnowledgeTest(course_id=session.course_id, questions=[question]))
     db.session.commit()
     return default_questionnaire(), question
->>>>>>> main
 
 
 def _deletion_request(someone):
