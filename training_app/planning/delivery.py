@@ -24,9 +24,10 @@ CLOSED_STATES = (S.COMPLETED, S.NO_SHOW)
 
 
 def mean_satisfaction_of_sessions(session_ids) -> float | None:
-    """Mean satisfaction of the sessions' evaluations (with the evaluation feature's threshold of
-    5 answers). The evaluation results are not on this branch's main line yet: always None, and
-    the column reads "–" until they are."""
+    """Mean satisfaction of the sessions' evaluations, meant to use the evaluation feature's
+    per-session mean with its threshold of 5 answers. Main has the evaluation models and the
+    asking, not yet the results (branch h-eval2): always None until they land, and the column
+    reads "–"."""
     return None
 
 
