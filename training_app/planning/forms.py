@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,15 +13,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..accounts.models import POSITION_LABELS, Position
+from ..core.forms import IntegerField, db_int, db_int_or_none
 from .models import DELIVERY_PREFERENCE_LABELS, PRIORITY_LABELS, DeliveryPreference, Priority
 from .needs import NeedDetails
 from .plans import LineDetails, month_name
-
-
-def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def _choices(labels):
@@ -52,7 +46,7 @@ class ReopenForm(FlaskForm):
 class NeedForm(FlaskForm):
     course_id = SelectField(
         _l("Training from the catalogue"),
-        coerce=_int_or_none,
+        coerce=db_int_or_none,
         validators=[Optional()],
         description=_l("Choose one, or write the topic below."),
     )
@@ -61,7 +55,7 @@ class NeedForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description=_l("For a need the catalogue does not have yet."),
     )
-    category_id = SelectField(_l("Category"), coerce=_int_or_none, validators=[Optional()])
+    category_id = SelectField(_l("Category"), coerce=db_int_or_none, validators=[Optional()])
     positions = SelectMultipleField(_l("Positions concerned"), validators=[Optional()])
     people_count = IntegerField(
         _l("Number of people"),
@@ -69,7 +63,7 @@ class NeedForm(FlaskForm):
         render_kw={"min": 0, "inputmode": "numeric"},
     )
     priority = SelectField(_l("Priority"), default=Priority.MEDIUM.value)
-    months = SelectMultipleField(_l("Preferred months"), coerce=int, validators=[Optional()])
+    months = SelectMultipleField(_l("Preferred months"), coerce=db_int, validators=[Optional()])
     delivery = SelectField(_l("Delivery preference"), default=DeliveryPreference.EITHER.value)
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
     save_draft = SubmitField(_l("Save as draft"))
@@ -117,11 +111,11 @@ class PlanForm(FlaskForm):
 
 
 class LineForm(FlaskForm):
-    course_id = SelectField(_l("Training"), coerce=_int_or_none, validators=[Optional()])
-    month = SelectField(_l("Month"), coerce=_int_or_none, validators=[Optional()])
+    course_id = SelectField(_l("Training"), coerce=db_int_or_none, validators=[Optional()])
+    month = SelectField(_l("Month"), coerce=db_int_or_none, validators=[Optional()])
     quarter = SelectField(
         _l("Quarter"),
-        coerce=_int_or_none,
+        coerce=db_int_or_none,
         validators=[Optional()],
         description=_l("Choose a month, or a quarter when the month is not decided yet."),
     )
@@ -138,7 +132,7 @@ class LineForm(FlaskForm):
     positions = SelectMultipleField(_l("Target positions"), validators=[Optional()])
     municipality_ids = SelectMultipleField(
         _l("Target municipalities"),
-        coerce=int,
+        coerce=db_int,
         validators=[Optional()],
         description=_l("None chosen: every member municipality."),
     )
@@ -195,5 +189,5 @@ class ReviseForm(FlaskForm):
 
 class MapTopicForm(FlaskForm):
     topic_key = StringField(validators=[InputRequired(), Length(max=200)])
-    course_id = SelectField(_l("Training"), coerce=_int_or_none, validators=[Optional()])
+    course_id = SelectField(_l("Training"), coerce=db_int_or_none, validators=[Optional()])
     merged_into_key = SelectField(_l("Merge into topic"), validators=[Optional()])
