@@ -334,6 +334,11 @@ class Session(db.Model):
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     city_key: Mapped[str] = mapped_column(String(120), index=True, default="")
+    #: The annual plan's line this session delivers (planning feature; a plain foreign key so
+    #: that the catalogue does not import planning). None: delivered outside the plan.
+    plan_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_lines.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
