@@ -89,9 +89,7 @@ def test_another_hall_or_a_cancelled_booking_does_not_clash(
     assert len(freed.meetings) == 1
 
 
-def test_a_venue_that_allows_parallel_use_takes_overlapping_meetings(
-    make_session, make_venue, day
-):
+def test_a_venue_that_allows_parallel_use_takes_overlapping_meetings(make_session, make_venue, day):
     grounds = make_venue(name="Kültür Parkı Açık Alan", allows_parallel_use=True)
     make_session(starts_on=day, days=1, venue=grounds)
     other = make_session(starts_on=day, days=1, venue=grounds, meetings=[])

@@ -341,9 +341,7 @@ def _flash_trainer_change(change: trainers.TrainerChange, chosen: bool) -> None:
     if change.added:
         parts.append(_("Added: %(names)s.", names=", ".join(p.full_name for p in change.added)))
     if change.removed:
-        parts.append(
-            _("Removed: %(names)s.", names=", ".join(p.full_name for p in change.removed))
-        )
+        parts.append(_("Removed: %(names)s.", names=", ".join(p.full_name for p in change.removed)))
     flash(" ".join(parts), "success")
 
 

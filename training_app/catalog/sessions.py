@@ -234,9 +234,7 @@ def clone_session(session: Session, new_starts_on: date, by) -> Session:
                 exclude_meeting_id=meeting.id,
             )
     for meeting in copy.meetings:
-        refuse_venue_clash(
-            copy, meeting.day, meeting.starts_at, meeting.ends_at, field="starts_on"
-        )
+        refuse_venue_clash(copy, meeting.day, meeting.starts_at, meeting.ends_at, field="starts_on")
     copy.trainers = list(session.trainers)
     db.session.flush()
     audit.record("session.clone", copy, {"from_session": session.id, "days": shift.days}, actor=by)
