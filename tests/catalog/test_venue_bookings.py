@@ -4,8 +4,9 @@ named, unless the venue allows parallel use or the meetings are online."""
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from tests.enrollment.test_concurrency import concurrent_app  # noqa: F401  (fixture)
 from training_app.accounts.models import Role
 from training_app.catalog.meetings import MeetingDetails, add_meeting, update_meeting
 from training_app.catalog.models import Delivery, Session, SessionStatus, Venue
@@ -219,3 +220,71 @@ def test_parallel_use_is_set_in_the_venue_form(client, login_as, make_venue):
     assert venue.allows_parallel_use is True
     listing = client.get("/admin/catalogue/venues").get_data(as_text=True)
     assert "Paralel kullanım" in listing
+
+
+# --- at the same moment -----------------------------------------------------------------------
+
+
+def test_offices_booking_one_hall_at_the_same_moment_get_it_once(concurrent_app):  # noqa: F811
+    """Real concurrent connections (a SQLite file, or PostgreSQL): six drafts in one hall each
+    add a meeting at 09:00 at once; one gets the hall, the others are told who has it."""
+    import threading
+
+    from training_app.catalog.models import Category, Course, Meeting
+
+    calls = 6
+    with concurrent_app.app_context():
+        day = local_today() + timedelta(days=30)
+        hall = Venue(name="Karatay Belediyesi Meclis Salonu", city="Konya", capacity=50)
+        category = Category(name="Eşzamanlı Salon")
+        drafts = [
+            Session(
+                course=Course(code=f"SLN-{n}", title=f"Salon Eğitimi {n}", category=category),
+                starts_on=day,
+                ends_on=day,
+                city="Konya",
+                capacity=20,
+                venue=hall,
+                status=SessionStatus.DRAFT,
+            )
+            for n in range(calls)
+        ]
+        db.session.add_all(drafts)
+        db.session.commit()
+        session_ids = [s.id for s in drafts]
+    barrier = threading.Barrier(calls)
+    outcomes: list[str] = []
+
+    def book(session_id):
+        barrier.wait(timeout=60)
+        with concurrent_app.app_context():
+            try:
+                add_meeting(
+                    db.session.get(Session, session_id),
+                    MeetingDetails(day, time(9), time(12)),
+                    by=None,
+                )
+                db.session.commit()
+                outcomes.append("booked")
+            except DomainError as error:
+                db.session.rollback()
+                outcomes.append(f"refused: {error.message}")
+            except Exception as error:  # noqa: BLE001 - any other failure is what we look for
+                db.session.rollback()
+                outcomes.append(f"{type(error).__name__}: {error}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=book, args=(sid,)) for sid in session_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outcomes.count("booked") == 1, outcomes
+    assert all(
+        o.startswith("refused: Karatay Belediyesi Meclis Salonu o saatte")
+        for o in outcomes
+        if o != "booked"
+    ), outcomes
+    with concurrent_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1

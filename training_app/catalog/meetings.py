@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import Person
@@ -114,6 +114,18 @@ def venue_clash(
     return db.session.scalar(query.order_by(Meeting.starts_at).limit(1))
 
 
+def _lock_venue(venue: Venue) -> None:
+    """Hold the hall's row until commit: an update that changes nothing, which locks the row on
+    PostgreSQL (like SELECT ... FOR UPDATE) and takes the write lock on SQLite, where FOR UPDATE
+    does nothing. `updated_at` is kept as it is (it keys the public catalogue's cache)."""
+    db.session.execute(
+        update(Venue)
+        .where(Venue.id == venue.id)
+        .values(updated_at=Venue.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def refuse_venue_clash(
     session: Session,
     day: date,
@@ -124,13 +136,13 @@ def refuse_venue_clash(
 ) -> None:
     """Refuse a meeting of `session` at that time when its hall is booked by another session.
 
-    The hall's row is locked first (PostgreSQL) so that two offices booking it at once are
-    served one after the other and the second sees the first's booking.
+    The hall's row is locked first so that two offices booking it at once are served one
+    after the other and the second sees the first's booking.
     """
     venue = venue if venue is not None else session.venue
     if not occupies_venue(session, venue):
         return
-    db.session.execute(select(Venue.id).where(Venue.id == venue.id).with_for_update())
+    _lock_venue(venue)
     other = venue_clash(venue, day, starts_at, ends_at, exclude_session_id=session.id)
     if other is not None:
         raise Conflict(
