@@ -24,6 +24,8 @@ def visible_text(response) -> str:
     if response.mimetype.endswith("spreadsheetml.sheet"):
         sheet = load_workbook(io.BytesIO(response.data)).active
         return " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    if response.mimetype.startswith("image/"):
+        return ""  # the site icon: no one's data
     return response.get_data(as_text=True)
 
 

@@ -34,6 +34,13 @@ def create_app(config=None) -> Flask:
     )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         config_module.INSTANCE_DIR.mkdir(exist_ok=True)
+        # A writer waits for the file lock up to SQLITE_BUSY_TIMEOUT seconds (sqlite3's default 5 s
+        # gives "database is locked" to the last of many applicants arriving at once).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", app.config.get("SQLITE_BUSY_TIMEOUT", 30))
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -149,6 +156,7 @@ def _init_extensions(app: Flask) -> None:
     from .core import models as _core_models  # noqa: F401
     from .enrollment import models as _enrollment_models  # noqa: F401
     from .evaluation import models as _evaluation_models  # noqa: F401
+    from .evaluation import municipality as _evaluation_municipality  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
     from .privacy import models as _privacy_models  # noqa: F401
 
@@ -189,6 +197,10 @@ def _register_blueprints(app: Flask) -> None:
     from .enrollment.services import connect_signals
     from .enrollment.views import bp as enrollment_bp
     from .enrollment.views import enrolment_panel
+    from .evaluation.results_views import bp as evaluation_results_bp
+    from .evaluation.services import connect_signals as connect_evaluation_signals
+    from .evaluation.views import bp as evaluation_bp
+    from .evaluation.views import evaluation_offers, open_evaluations
     from .municipalities.views import bp as municipalities_bp
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
@@ -207,9 +219,14 @@ def _register_blueprints(app: Flask) -> None:
         catalog_admin_bp,
         reports_bp,
         privacy_bp,
+        evaluation_bp,
+        evaluation_results_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()
+    connect_evaluation_signals()
+    app.jinja_env.globals["open_evaluations"] = open_evaluations
+    app.jinja_env.globals["evaluation_offers"] = evaluation_offers
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
     app.jinja_env.globals["my_document_ids"] = my_document_ids
 
