@@ -316,6 +316,8 @@ def _session_page(session, meeting_form, status=200):
         action_form=ButtonForm(),
         dates_label=services.session_dates_label(session),
         can_close=session.can_be_closed(local_now()),
+        venue_bookings=meetings.venue_bookings_on_session_days(session),
+        venue_shared=session.venue is not None and not meetings.occupies_venue(session),
     ), status
 
 

@@ -70,6 +70,7 @@ class VenueDetails:
     address: str | None = None
     country: str = TURKEY
     is_active: bool = True
+    allows_parallel_use: bool = False
 
 
 def _check_venue(details: VenueDetails, venue: Venue | None) -> None:
@@ -107,6 +108,7 @@ def _venue_values(details: VenueDetails) -> dict:
         "address": clean_text(details.address),
         "country": details.country or TURKEY,
         "is_active": details.is_active,
+        "allows_parallel_use": bool(details.allows_parallel_use),
     }
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -153,6 +154,9 @@ class Venue(db.Model):
     #: Seats in the room; a session held here cannot offer more.
     capacity: Mapped[int]
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Several meetings may be held here at once (an outdoor area, a large complex); otherwise
+    #: the hall holds one meeting at a time and an overlapping booking is refused.
+    allows_parallel_use: Mapped[bool] = mapped_column(default=False, server_default=false())
     sort_key: Mapped[str] = mapped_column(String(500), index=True, default="")
     search_key: Mapped[str] = mapped_column(String(300), index=True, default="")
     #: Part of the public catalogue's cache key (see catalog.services.catalogue_version).

@@ -12,7 +12,7 @@ from ..core.timeutil import local_to_utc
 from ..core.turkish import format_date_short
 from ..extensions import db
 from . import signals
-from .meetings import refuse_trainer_clash
+from .meetings import refuse_trainer_clash, refuse_venue_clash
 from .models import TURKEY, Course, Meeting, Session, SessionStatus, Venue, clean_text
 from .services import session_dates_label
 
@@ -137,6 +137,12 @@ def create_session(course: Course, details: SessionDetails, by) -> Session:
 def update_session(session: Session, details: SessionDetails, by) -> None:
     session.ensure_editable()
     venue = _check_session(details, session)
+    if venue is not None and venue.id != session.venue_id:
+        # Moving to another hall: each meeting must find it free.
+        for meeting in session.meetings:
+            refuse_venue_clash(
+                session, meeting.day, meeting.starts_at, meeting.ends_at, venue, field="venue_id"
+            )
     values = _session_values(details, venue)
     changes = audit.diff(session, values)
     for key, value in values.items():
@@ -228,6 +234,8 @@ def clone_session(session: Session, new_starts_on: date, by) -> Session:
                 meeting.ends_at,
                 exclude_meeting_id=meeting.id,
             )
+    for meeting in copy.meetings:
+        refuse_venue_clash(copy, meeting.day, meeting.starts_at, meeting.ends_at, field="starts_on")
     copy.trainers = list(session.trainers)
     db.session.flush()
     audit.record("session.clone", copy, {"from_session": session.id, "days": shift.days}, actor=by)
