@@ -176,6 +176,22 @@ EXPECTED = {
     "privacy.admin_notices": ADMIN_ONLY,
     "privacy.new_notice": ADMIN_ONLY,
     "privacy.show_notice": ADMIN_ONLY,
+    # Evaluation: the walk's questionnaire is the seeded default; posts without an action (or
+    # with empty forms) come back refused; the walk's session has not been asked yet, so its
+    # form refuses everyone, and nobody of the walk is registered for its knowledge test.
+    "evaluation.list_questionnaires": ADMIN_ONLY,
+    "evaluation.edit_questionnaire": ADMIN_ONLY,
+    "evaluation.add_section": row(302, 403, 403, 403, 400),
+    "evaluation.add_question": row(302, 403, 403, 403, 400),
+    "evaluation.change_section": row(302, 403, 403, 403, 400),
+    "evaluation.change_question": row(302, 403, 403, 403, 400),
+    "evaluation.change_questionnaire": row(302, 403, 403, 403, 400),
+    "evaluation.course_settings": ADMIN_ONLY,
+    "evaluation.remove_test_question": ADMIN_ONLY_POST,
+    "evaluation.session_evaluation": ADMIN_ONLY,
+    "evaluation.send_reminder": ADMIN_ONLY_POST,
+    "evaluation.answer": row(302, 403, 403, 403, 403),
+    "evaluation.take_test": row(302, 403, 403, 403, 403),
 }
 
 #: Endpoints not walked here, with the reason.
@@ -216,6 +232,7 @@ def make_url_args(make_user) -> dict:
     certificate, signatory, job = _documents(session, registration)
     deletion_request = _deletion_request(someone)
     message = _failed_mail(someone)
+    questionnaire, test_question = _evaluation(session)
     return {
         "user_id": someone.id,
         "municipality_id": someone.person.municipality_id,
@@ -240,6 +257,11 @@ def make_url_args(make_user) -> dict:
         "request_id": deletion_request.id,
         "notice_id": current_privacy_notice().id,
         "message_id": message.id,
+        "questionnaire_id": questionnaire.id,
+        "section_id": questionnaire.sections[0].id,
+        "question_id": questionnaire.sections[0].questions[0].id,
+        "test_question_id": test_question.id,
+        "attempt_kind": "pre",
     }
 
 
@@ -260,6 +282,27 @@ def _failed_mail(someone):
     db.session.add(message)
     db.session.commit()
     return message
+
+
+def _evaluation(session):
+    """The seeded default questionnaire, and a knowledge test for the walk's course."""
+    from training_app.evaluation.default_questionnaire import ensure_default_questionnaire
+    from training_app.evaluation.models import KnowledgeQuestion, KnowledgeTest
+    from training_app.evaluation.services import default_questionnaire
+    from training_app.extensions import db
+
+    ensure_default_questionnaire()
+    question = KnowledgeQuestion(
+        text="KVKK hangi yıl yürürlüğe girdi?",
+        option_1="2010",
+        option_2="2016",
+        option_3="2018",
+        option_4="2020",
+        correct_option=2,
+    )
+    db.session.add(KnowledgeTest(course_id=session.course_id, questions=[question]))
+    db.session.commit()
+    return default_questionnaire(), question
 
 
 def _deletion_request(someone):

@@ -196,6 +196,9 @@ def _register_blueprints(app: Flask) -> None:
     from .enrollment.services import connect_signals
     from .enrollment.views import bp as enrollment_bp
     from .enrollment.views import enrolment_panel
+    from .evaluation.services import connect_signals as connect_evaluation_signals
+    from .evaluation.views import bp as evaluation_bp
+    from .evaluation.views import evaluation_offers, open_evaluations
     from .municipalities.views import bp as municipalities_bp
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
@@ -214,9 +217,13 @@ def _register_blueprints(app: Flask) -> None:
         catalog_admin_bp,
         reports_bp,
         privacy_bp,
+        evaluation_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()
+    connect_evaluation_signals()
+    app.jinja_env.globals["open_evaluations"] = open_evaluations
+    app.jinja_env.globals["evaluation_offers"] = evaluation_offers
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
     app.jinja_env.globals["my_document_ids"] = my_document_ids
 

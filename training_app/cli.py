@@ -13,13 +13,16 @@ def register_cli(app: Flask) -> None:
     def seed_command():
         """Load the member municipalities, their units and the privacy notice (idempotent)."""
         from .accounts.privacy_text import ensure_privacy_notice
+        from .evaluation.default_questionnaire import ensure_default_questionnaire
         from .municipalities.services import seed_member_municipalities
 
         added = seed_member_municipalities()
         created = ensure_privacy_notice()
+        questionnaire = ensure_default_questionnaire()
         db.session.commit()
         click.echo(
             f"Municipalities added: {added}; privacy notice created: {'yes' if created else 'no'}"
+            f"; default questionnaire created: {'yes' if questionnaire else 'no'}"
         )
 
     @app.cli.command("demo")
@@ -118,6 +121,21 @@ def register_cli(app: Flask) -> None:
                 break
             time.sleep(interval)
 
+    @app.cli.group("evaluation")
+    def evaluation_group():
+        """Participant evaluations (for cron)."""
+
+    @evaluation_group.command("remind")
+    def evaluation_remind_command():
+        """Ask the sessions whose last meeting ended (if set so) and send the one reminder that
+        is due to those who have not answered."""
+        from .evaluation.services import ask_due_sessions, remind_due
+
+        asked = ask_due_sessions()
+        reminded = remind_due()
+        db.session.commit()
+        click.echo(f"Evaluations opened: {asked}; reminders sent: {reminded}")
+
     @app.cli.command("worker")
     @click.option(
         "--queues",
@@ -147,4 +165,8 @@ def register_cli(app: Flask) -> None:
             sweeps.append(sweep_outbox)
         if "print" in names:
             sweeps.append(sweep_print_jobs)
+        if "mail" in names:
+            from .evaluation.services import sweep_evaluations
+
+            sweeps.append(sweep_evaluations)
         run_worker(current_app._get_current_object(), names, sweeps, burst=burst)

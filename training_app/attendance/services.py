@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Person, Role, User
 from ..catalog.models import DocumentKind, Meeting, Session, SessionStatus
 from ..catalog.sessions import complete_session
+from ..catalog.signals import session_closed
 from ..core import audit
 from ..core.errors import DomainError, NotAllowed
 from ..core.timeutil import ISTANBUL, local_today, utcnow
@@ -438,6 +439,7 @@ def close_session(
     ]
     audit.record("session.close", session, {"registrations": len(completions)}, actor=by)
     db.session.flush()
+    session_closed.send(session, by=by)
     return completions
 
 

@@ -46,6 +46,7 @@ def navigation_for(user) -> list[NavItem]:
                     NavItem("catalog_admin.list_categories", _("Categories")),
                     NavItem("catalog_admin.list_venues", _("Venues")),
                     NavItem("certificates.signatories", _("Signatories")),
+                    NavItem("evaluation.list_questionnaires", _("Evaluation questionnaires")),
                     NavItem("admin.list_users", _("Users")),
                     NavItem("admin.list_municipalities", _("Municipalities")),
                     NavItem("privacy.admin_requests", _("Deletion requests")),

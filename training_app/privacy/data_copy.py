@@ -21,6 +21,7 @@ from ..core import audit
 from ..core.models import AuditEntry
 from ..core.timeutil import local_today, to_local, utcnow
 from ..enrollment.models import Registration
+from ..evaluation.services import evaluations_answered
 from ..extensions import db
 from .models import DeletionRequest
 
@@ -225,6 +226,7 @@ def personal_data(person: Person) -> dict:
             for at, version, title in acknowledgements
         ],
         "registrations": _registrations(person),
+        "evaluations_answered": evaluations_answered(person),
         "certificates": [
             {
                 "register_number": c.register_number,

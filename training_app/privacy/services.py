@@ -22,6 +22,7 @@ from ..core.models import AuditEntry, OutboxMessage
 from ..core.timeutil import local_today, utcnow
 from ..core.turkish import format_date_short
 from ..enrollment.models import ACTIVE_STATES, Registration
+from ..evaluation.services import forget_receipts
 from ..extensions import db
 from .models import ANSWER_WITHIN_DAYS, DeletionRequest, DeletionRequestStatus
 
@@ -199,6 +200,7 @@ def carry_out_deletion(
         )
     old_name = person.full_name
     old_first, old_last = person.first_name, person.last_name
+    forget_receipts(person)  # evaluation answers stay; the record that they answered goes
     old_email = user.email if user else None
 
     # A seat held for an anonymous person helps nobody: coming registrations are cancelled
