@@ -25,7 +25,7 @@ from ..core.permissions import can_manage_municipality, login_required, public, 
 from ..core.timeutil import utcnow
 from ..enrollment.models import Registration
 from ..extensions import db
-from . import exports, pdf, services
+from . import exports, online, pdf, services
 from .forms import MarkForm, ReasonOnlyForm, ScoreCorrectionForm
 from .models import AttendanceStatus, MarkSource
 from .services import MarkInput
@@ -67,6 +67,7 @@ def meeting_roster(meeting_id):
         form=MarkForm(),
         closed=services.is_closed(meeting.session),
         statuses=list(AttendanceStatus),
+        is_online=online.is_online(meeting.session),
     )
 
 
