@@ -201,6 +201,21 @@ def make_user(app):
     return factory
 
 
+def confirm_registration(client, email: str):
+    """Open the activation link mailed after a registration through the form, and press its
+    button (a self-registered account cannot log in before)."""
+    import re
+
+    from training_app.core.models import OutboxMessage
+
+    body = db.session.scalars(
+        db.select(OutboxMessage.body_text)
+        .where(OutboxMessage.recipient == email)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    return client.post(re.search(r"(/register/confirm/\S+)", body).group(1))
+
+
 def login(client, email: str, password: str = PASSWORD, follow_redirects: bool = False):
     return client.post(
         "/login", data={"email": email, "password": password}, follow_redirects=follow_redirects

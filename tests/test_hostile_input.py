@@ -43,6 +43,7 @@ QUERY_ARGS = {
     "category", "month", "city", "where", "delivery", "position", "year", "date_from", "date_to",
     "actor", "subject", "object_type", "object_id", "action",
     "id", "session_id", "user_id", "course_id", "limit", "offset",
+    "state", "recipient", "kind", "t",
 }  # fmt: skip
 
 #: Endpoints that write a file (PDF, XLSX, ZIP): each hostile request costs a rendering, so
@@ -152,7 +153,8 @@ def _walk(app, client, url_args) -> list[str]:
         except Exception as error:  # an exception escaping a view is a 500 for a user
             failures.append(f"GET {url[:150]}: {type(error).__name__}: {str(error)[:150]}")
             return None
-        if status >= 500:
+        # /healthz answers 503 by design here: the walk's database is built without migrations.
+        if status >= 500 and not (status == 503 and url.startswith("/healthz")):
             failures.append(f"GET {url[:150]}: {status}")
         return status
 
@@ -229,14 +231,9 @@ def test_a_check_in_code_that_is_not_ascii_is_refused_not_an_error(client, make_
 NUL_MESSAGE = "Gönderdiğiniz metinde kaydedilemeyen görünmez bir NUL karakteri var."
 
 
-@pytest.mark.parametrize(
-    "url", ["/catalogue?q=a%00b", "/checkin/1/ab%00", "/verify/ABC%00", "/admin/users?q=%00"]
-)
-def test_a_nul_character_in_the_address_is_refused_with_a_message(client, login_as, url):
-    login_as(Role.ADMIN)
-    response = client.get(url)
-    assert response.status_code == 400
-    assert NUL_MESSAGE in response.get_data(as_text=True)
+@pytest.mark.parametrize("url", ["/checkin/1/ab%00", "/verify/ABC%00", "/api/v1/certificates/A%00"])
+def test_an_address_holding_a_nul_character_names_nothing(client, url):
+    assert client.get(url).status_code == 404
 
 
 # --- uploads -----------------------------------------------------------------------------------
@@ -404,13 +401,22 @@ def test_a_nul_character_typed_into_a_form_is_refused_with_a_message(
 
 
 @pytest.mark.parametrize(
-    "url", ["/catalogue?q=%00", "/admin/users?q=%00", "/admin/audit?actor=%00"]
+    "url",
+    [
+        "/admin/users?q=Ay%00%C5%9Fe",
+        "/admin/audit?actor=Ay%00%C5%9Fe",
+        "/admin/people/search?q=Ay%00%C5%9Fe",
+        "/catalogue?q=%00&city=%00",
+    ],
 )
-def test_a_nul_character_typed_into_a_search_box_is_refused(client, login_as, url):
-    login_as(Role.ADMIN)
+def test_a_nul_character_typed_into_a_search_box_is_dropped(client, login_as, url):
+    login_as(Role.ADMIN, first_name="Ayşe", email="ayse@example.org")
     response = client.get(url)
-    assert response.status_code == 400
-    assert NUL_MESSAGE in response.get_data(as_text=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "\x00" not in page
+    if "q=Ay" in url and "people" not in url:
+        assert "Ay\x00şe" not in page and 'value="Ayşe"' in page
 
 
 # --- numbers beyond the database's range posted into every form -------------------------------

@@ -11,7 +11,13 @@ from training_app.accounts.models import Role
 from training_app.core.caching import is_cacheable
 
 #: Public, the same for everyone: their own caching is kept.
-CACHEABLE = {"api.list_sessions", "api.show_session", "api.openapi", "catalog.session_calendar"}
+CACHEABLE = {
+    "api.list_sessions",
+    "api.show_session",
+    "api.openapi",
+    "catalog.session_calendar",
+    "core.favicon",
+}
 
 
 def test_only_public_resources_are_cacheable(app):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.accounts.test_profile import profile_data
-from tests.conftest import PASSWORD, login, municipality, next_tckn
+from tests.conftest import PASSWORD, confirm_registration, login, municipality, next_tckn
 from training_app.accounts.models import Person, Role, User
 from training_app.core.models import AuditEntry
 from training_app.extensions import db
@@ -247,7 +247,7 @@ def test_no_audit_entry_ever_holds_a_raw_id_number(client, make_user, make_sessi
     )
     user = db.session.scalar(select(User).where(User.email == "gul@example.org"))
     assert user is not None, "registration failed"
-    client.post("/logout")
+    confirm_registration(client, "gul@example.org")
     login(client, "gul@example.org", "Guclu.Parola.42")
     client.post(f"/sessions/{session.id}/apply")
     response = client.post("/profile", data=profile_data(user, tckn=second_tckn))

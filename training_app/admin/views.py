@@ -419,7 +419,7 @@ def export_audit_entries():
 def list_outbox():
     """Every outgoing message, newest first, filtered by state, recipient and kind."""
     filters = outbox.OutboxFilters.from_args(request.args)
-    page = outbox.outbox_page(filters, page=request.args.get("page", 1, type=int))
+    page = outbox.outbox_page(filters, page=page_arg())
     return render_template(
         "admin/outbox.html",
         page=page,

@@ -1,7 +1,8 @@
-"""One way to read numbers and text from the address: hostile values (numbers beyond the
-database's range, NUL characters, bytes that are not UTF-8) end in a 400 or 404, never a 500."""
+"""One way to read numbers from the address and one filter for NUL characters: hostile values
+(numbers beyond the database's range, NUL characters, bytes that are not UTF-8) end in a default,
+a 404 or a 400 with a message, never a 500."""
 
-from flask import request
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter, ValidationError
@@ -78,7 +79,7 @@ def read_int(raw: str | None, default, low: int, high: int, clamp: bool = False)
     return default
 
 
-#: Shown when a NUL character comes in a form, an address or a file name.
+#: Shown when a NUL character comes in a form or a file name.
 NUL_MESSAGE = _l(
     "What you sent contains an invisible NUL character, which cannot be saved. Go back, "
     "remove it (retype the text instead of pasting it) and send again."
@@ -86,13 +87,19 @@ NUL_MESSAGE = _l(
 
 
 def refuse_nul_characters() -> None:
-    """Before every request: a NUL character anywhere in the address, the query, the form
-    fields or the names of uploaded files is refused with a clear message (PostgreSQL cannot
-    store one in text, and no legitimate input holds one)."""
-    if "\x00" in request.path or any(
-        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
-    ):
-        raise BadArgument(NUL_MESSAGE)
+    """Before every request, one place for NUL characters (PostgreSQL cannot store one in text,
+    and no legitimate input holds one): an address holding one names nothing (404); the query's
+    are dropped, as a search or filter forgives odd input; a form field or an uploaded file's
+    name holding one is refused with a message saying what to correct (400)."""
+    if "\x00" in request.path:
+        abort(404)
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        request.args = request.parameter_storage_class(
+            [
+                (k.replace("\x00", ""), v.replace("\x00", ""))
+                for k, v in request.args.items(multi=True)
+            ]
+        )
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     for key, value in request.form.items(multi=True):
