@@ -175,14 +175,35 @@ def test_session_page_and_home_show_the_link_only_to_the_audience(
         assert "gizliParola" not in response.get_data(as_text=True), url
 
 
-def test_home_page_before_the_window_says_when_the_link_comes(client, online_session):
-    tomorrow = online.local_now().date() + timedelta(days=1)
-    online_session([(tomorrow, time(0, 30), time(1, 30))])
+def test_home_page_boxes_before_and_in_the_window(online_session, make_user):
+    day = date(2026, 12, 7)
+    session, trainer, people = online_session([(day, time(9), time(12))])
+    user = people["Ayşe"].person.user
+    assert online.home_boxes(user, datetime(2026, 12, 6, 8, 0)) == []  # more than a day ahead
+    (before,) = online.home_boxes(user, datetime(2026, 12, 6, 20, 0))
+    assert before.url is None and before.opens_at == datetime(2026, 12, 7, 8, 30)
+    (running,) = online.home_boxes(user, datetime(2026, 12, 7, 9, 15))
+    assert running.url == LINK and running.can_check_in
+    assert online.home_boxes(trainer, datetime(2026, 12, 7, 9, 15))[0].url == LINK
+    office = make_user(Role.ADMIN, email="ofis@example.org")
+    assert online.home_boxes(office, datetime(2026, 12, 7, 9, 15))[0].url == LINK
+    other = make_user(Role.PARTICIPANT, email="baska@example.org")
+    assert online.home_boxes(other, datetime(2026, 12, 7, 9, 15)) == []
+    assert online.home_boxes(user, datetime(2026, 12, 7, 12, 5)) == []
+
+
+def test_session_page_before_the_window_says_when_the_link_comes(client, online_session):
+    later = online.local_now() + timedelta(hours=2)
+    if later.date() != online.local_now().date() or later.hour > 21:
+        pytest.skip("the meeting would run across midnight")
+    start = later.time().replace(second=0, microsecond=0)
+    end = time(later.hour + 1, start.minute)
+    session, _trainer, _people = online_session([(later.date(), start, end)])
     login(client, "ayse.yilmaz@selcuklu.bel.tr")
-    html = client.get("/").get_data(as_text=True)
-    if online.local_now() < datetime.combine(tomorrow, time(0, 0)):
-        assert "gizliParola" not in html
-        assert "Katılım bağlantısı" in html and "00:00" in html
+    for url in (f"/catalogue/sessions/{session.id}", "/"):
+        html = client.get(url).get_data(as_text=True)
+        assert "gizliParola" not in html and "Katıldım" not in html, url
+        assert "Katılım bağlantısı" in html and "itibarıyla burada görünür" in html, url
 
 
 def test_reminder_mail_does_not_carry_the_link(online_session):
