@@ -3,7 +3,7 @@ of every figure with the machine it ran on, and write it to benchmarks/results.m
 
 The order matters: catalogue, enrolment, attendance and certificates build small schemas of their
 own (enrolment in the PostgreSQL `bench` database); then the large data set is seeded once for
-pages and dashboard, which share it.
+pages and dashboard, which share it; evaluation builds its own schema last.
 """
 
 import importlib
@@ -16,7 +16,16 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-BENCHMARKS = ("catalogue", "enrolment", "attendance", "certificates", "pages", "dashboard")
+BENCHMARKS = (
+    "catalogue",
+    "enrolment",
+    "attendance",
+    "offline_sync",
+    "certificates",
+    "pages",
+    "dashboard",
+    "evaluation",
+)
 RESULTS = Path(__file__).with_name("results.md")
 
 # Keys of the benchmark's own (throw-away) data, and no 127.0.0.1 in the documents' QR codes.
@@ -137,6 +146,15 @@ def _rows(results: dict) -> list[tuple[str, str, str]]:
                 f"{a['closing_ms']:.0f} ms",
             )
         )
+    if o := results.get("offline_sync"):
+        rows.append(
+            (
+                "offline sync",
+                f"a batch of 300 marks made offline, {o['database']}",
+                f"**{o['first_ms']:.0f} ms, {o['first_queries']} queries**; the same batch again "
+                f"{o['again_ms']:.0f} ms, {o['again_queries']} queries (nothing changes)",
+            )
+        )
     if certs := results.get("certificates"):
         parts = [
             f"{count} documents, {processes} process{'es' if processes > 1 else ''}: "
@@ -173,6 +191,21 @@ def _rows(results: dict) -> list[tuple[str, str, str]]:
                     f"request **{r['ms']:.0f} ms** ({r['queries']} queries){over_http}",
                 )
             )
+    if ev := results.get("evaluation"):
+        small, large = ev["small"], ev["large"]
+        rows.append(
+            (
+                "evaluation results",
+                f"own schema, {ev['database']}, median of {ev['repeats']}; "
+                f"{large['answer_rows']:,} answer rows",
+                f"course page with {large['course_answers']:,} answers "
+                f"**{large['course_page']['ms']:.0f} ms** ({large['course_page']['queries']} "
+                f"queries, {small['course_page']['queries']} with {small['course_answers']:,}); "
+                f"yearly section over {large['year_answers']:,} answers "
+                f"**{large['section']['ms']:.0f} ms** ({large['section']['queries']} queries, "
+                f"{small['section']['queries']} with {small['year_answers']:,})",
+            )
+        )
     return rows
 
 

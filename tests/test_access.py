@@ -139,6 +139,10 @@ EXPECTED = {
     "online.set_code": TRAINER_OR_ADMIN_POST,
     "online.upload_report": TRAINER_OR_ADMIN,
     "online.confirm_report": TRAINER_OR_ADMIN_POST,
+    # The roster offline: the service worker is the same for everyone; an empty batch is refused.
+    "attendance.service_worker": ALL_200,
+    "attendance.offline_rosters": TRAINER_OR_ADMIN,
+    "attendance.sync_marks": row(302, 403, 403, 400, 400),
     # The walk's session is not closed: the office is sent back to the attendance page.
     "attendance.correct_score": ADMIN_ONLY_POST,
     # Documents: the walk's certificate belongs to `someone` of Selçuklu, whom the walk's
@@ -198,6 +202,20 @@ EXPECTED = {
     "evaluation.send_reminder": ADMIN_ONLY_POST,
     "evaluation.answer": row(302, 403, 403, 403, 403),
     "evaluation.take_test": row(302, 403, 403, 403, 403),
+    # Evaluation results: the office's pages and exports; a trainer's own figures (the office
+    # chooses a trainer first: its export without one is 404); a coordinator's response rates
+    # (the walk's session has no evaluation: the reminder goes back with a message).
+    "evaluation_results.overview": ADMIN_ONLY,
+    "evaluation_results.session_results": ADMIN_ONLY,
+    "evaluation_results.export_session": ADMIN_ONLY,
+    "evaluation_results.course_results": ADMIN_ONLY,
+    "evaluation_results.export_course": ADMIN_ONLY,
+    "evaluation_results.category_results": ADMIN_ONLY,
+    "evaluation_results.export_category": ADMIN_ONLY,
+    "evaluation_results.trainer_results": TRAINER_OR_ADMIN,
+    "evaluation_results.export_trainer": row(302, 403, 403, 200, 404),
+    "evaluation_results.municipality_rates": row(302, 403, 200, 403, 403),
+    "evaluation_results.remind_municipality": row(302, 403, 302, 403, 403),
 }
 
 #: Endpoints not walked here, with the reason.

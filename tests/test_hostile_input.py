@@ -495,3 +495,18 @@ def test_a_capacity_beyond_the_database_range_is_refused_on_its_field(client, lo
     )
     assert response.status_code in (200, 400)
     assert "Bu sayı kaydedilebilecek aralığın dışında." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["name", "city", "address"])
+def test_a_valid_form_with_a_nul_character_is_refused_not_stored(client, login_as, field):
+    """The form is otherwise valid: without the filter PostgreSQL refuses the text (a 500)."""
+    from training_app.catalog.models import Venue
+    from training_app.extensions import db
+
+    login_as(Role.ADMIN)
+    data = {"name": "Salon", "city": "Konya", "country": "Türkiye", "capacity": "40"}
+    data[field] = "Kon\x00ya"
+    response = client.post("/admin/catalogue/venues/new", data=data)
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Venue)) is None

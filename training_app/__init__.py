@@ -156,6 +156,7 @@ def _init_extensions(app: Flask) -> None:
     from .core import models as _core_models  # noqa: F401
     from .enrollment import models as _enrollment_models  # noqa: F401
     from .evaluation import models as _evaluation_models  # noqa: F401
+    from .evaluation import municipality as _evaluation_municipality  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
     from .privacy import models as _privacy_models  # noqa: F401
 
@@ -198,6 +199,7 @@ def _register_blueprints(app: Flask) -> None:
     from .enrollment.services import connect_signals
     from .enrollment.views import bp as enrollment_bp
     from .enrollment.views import enrolment_panel
+    from .evaluation.results_views import bp as evaluation_results_bp
     from .evaluation.services import connect_signals as connect_evaluation_signals
     from .evaluation.views import bp as evaluation_bp
     from .evaluation.views import evaluation_offers, open_evaluations
@@ -221,6 +223,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         privacy_bp,
         evaluation_bp,
+        evaluation_results_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()
@@ -343,6 +346,7 @@ def _register_request_hooks(app: Flask) -> None:
         "accounts.acknowledge_privacy",
         "accounts.logout",
         "accounts.privacy_notice",
+        "attendance.service_worker",
         "core.set_language",
         "static",
     }

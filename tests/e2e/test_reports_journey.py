@@ -1,5 +1,6 @@
 """An admin opens the reports for the demo data's year: charts and tables, every table as XLSX,
-and the yearly activity report's training section as a PDF."""
+the yearly activity report's training section as a PDF with its participants' evaluations, and
+one session's evaluation results with their charts."""
 
 import io
 from datetime import date
@@ -43,6 +44,26 @@ def _load_demo(live_app) -> tuple[int, int, int]:
     return year, sessions, participants
 
 
+def _answered_session(live_app, year) -> tuple[str, str]:
+    """(course link, session link) of a demo session of `year` with at least 5 answers."""
+    from training_app.catalog.models import Course
+    from training_app.evaluation.models import Evaluation, Response
+
+    with live_app.app_context():
+        code, title, starts_on = db.session.execute(
+            select(Course.code, Course.title, Session.starts_on)
+            .join(Session, Session.course_id == Course.id)
+            .join(Evaluation, Evaluation.session_id == Session.id)
+            .join(Response, Response.evaluation_id == Evaluation.id)
+            .where(Session.starts_on.between(date(year, 1, 1), date(year, 12, 31)))
+            .group_by(Course.code, Course.title, Session.id, Session.starts_on)
+            .having(func.count(Response.id) >= 5)
+            .order_by(Session.starts_on)
+        ).first()
+        db.session.remove()
+    return f"{code} – {title}", f"{starts_on:%d.%m.%Y} {code} – {title}"
+
+
 def test_admin_reads_the_dashboard_exports_and_the_yearly_report(browser, base_url, live_app):
     year, sessions, participants = _load_demo(live_app)
     assert sessions and participants
@@ -59,10 +80,22 @@ def test_admin_reads_the_dashboard_exports_and_the_yearly_report(browser, base_u
         page.get_by_label("Yıl", exact=True).select_option(str(year))
         page.get_by_role("button", name="Göster").click()
         expect(page.get_by_role("heading", name="Eğitim istatistikleri")).to_be_visible()
-        # Four charts (inline SVG), each followed by its table, and the summary table.
-        expect(page.locator("svg.report-chart")).to_have_count(4)
+        # Four charts (inline SVG), each followed by its table, and the summary table; then the
+        # participants' evaluations.
+        training = page.locator("section:not([aria-labelledby='evaluations-heading'])")
+        expect(training.locator("svg.report-chart")).to_have_count(4)
         expect(page.get_by_role("img", name="Belediyelere göre katılımcı")).to_be_visible()
-        expect(page.get_by_role("table")).to_have_count(5)
+        expect(training.get_by_role("table")).to_have_count(5)
+        evaluations = page.locator("section[aria-labelledby='evaluations-heading']")
+        expect(
+            evaluations.get_by_role("heading", name="Katılımcı değerlendirmeleri")
+        ).to_be_visible()
+        expect(
+            evaluations.get_by_role("img", name="Kategorilere göre memnuniyet (ortalama puan 1–5)")
+        ).to_be_visible()
+        expect(
+            evaluations.get_by_role("table", name="Memnuniyet (kategoriye göre)")
+        ).to_be_visible()
         summary = page.get_by_role("table", name="Özet")
         expect(summary.get_by_role("row", name="Yapılan eğitim dönemi")).to_contain_text(
             str(sessions)
@@ -97,5 +130,23 @@ def test_admin_reads_the_dashboard_exports_and_the_yearly_report(browser, base_u
         assert "Eğitim Faaliyetleri" in text and "Özet göstergeler" in text
         assert f"Yapılan eğitim dönemi {sessions} " in text
         assert f"Katılımcı {participants} " in text
+        assert "Katılımcı değerlendirmeleri" in text and "Memnuniyet (kategoriye göre)" in text
+
+        # One session's results: the year's courses, the course's sessions, the session.
+        course_link, session_link = _answered_session(live_app, year)
+        menu = page.get_by_role("navigation", name="Ana menü")
+        menu.get_by_role("link", name="Değerlendirmeler", exact=True).click()
+        page.get_by_label("Yıl", exact=True).select_option(str(year))
+        page.get_by_role("button", name="Göster").click()
+        page.get_by_role("link", name=course_link).first.click()
+        page.get_by_role("link", name=session_link).first.click()
+        expect(page.get_by_role("heading", name="Katılımcı değerlendirmeleri")).to_be_visible()
+        expect(
+            page.get_by_role("img", name="1–5 ölçekli sorulara verilen yanıtlar")
+        ).to_be_visible()
+        expect(page.get_by_role("heading", name="Serbest metinler")).to_be_visible()
+        results = axe.run(page, context="#main").response["violations"]
+        violations = [v for v in results if v.get("impact") in BLOCKING_IMPACTS]
+        assert violations == [], describe(violations)
     finally:
         context.close()

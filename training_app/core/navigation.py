@@ -32,8 +32,14 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("certificates.municipality_documents", _("Documents")))
     if user.has_role(Role.COORDINATOR, Role.ADMIN):
         items.append(NavItem("reports.dashboard", _("Reports")))
+    if user.has_role(Role.COORDINATOR) and not user.has_role(Role.ADMIN):
+        items.append(NavItem("evaluation_results.municipality_rates", _("Evaluations")))
+    if user.has_role(Role.ADMIN):
+        items.append(NavItem("evaluation_results.overview", _("Evaluations")))
     if user.has_role(Role.TRAINER):
         items.append(NavItem("catalog.my_sessions", _("My sessions")))
+        if not user.has_role(Role.ADMIN):
+            items.append(NavItem("evaluation_results.trainer_results", _("My evaluations")))
     if user.has_role(Role.ADMIN):
         items.append(NavItem("catalog_admin.list_sessions", _("Sessions")))
         items.append(NavItem("certificates.print_jobs", _("Documents")))

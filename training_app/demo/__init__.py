@@ -1,11 +1,12 @@
 """Demo data for trying the system, loaded by `flask demo`; nothing the app needs to run.
 
 Deterministic and idempotent: people (people.py), then the catalogue (catalogue.py), then
-registrations, attendance and documents (activity.py).
+registrations, attendance and documents (activity.py), then answered evaluations.
 """
 
 from .activity import load_demo_activity
 from .catalogue import load_demo_catalogue
+from .evaluation import load_demo_evaluations
 from .people import DEMO_DOMAIN, load_demo_people
 
 
@@ -14,4 +15,5 @@ def load_demo_data() -> dict:
     people = load_demo_people()
     catalogue = load_demo_catalogue(DEMO_DOMAIN)
     activity = load_demo_activity(DEMO_DOMAIN)
-    return {**people, **catalogue, **activity}
+    evaluations = load_demo_evaluations()
+    return {**people, **catalogue, **activity, **evaluations}

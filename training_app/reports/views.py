@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..core.permissions import require_municipality, roles_required
 from ..core.timeutil import local_today
+from ..evaluation import results as evaluation_results
 from ..extensions import db
 from ..municipalities.models import Municipality
 from . import charts, exports, services, yearly
@@ -50,6 +51,14 @@ def dashboard():
     form, period, scope, show_municipality = _dashboard_filters()
     data = services.dashboard(period, scope)
     tables = {name: exports.dashboard_table(data, name) for name in services.TABLES}
+    if current_user.has_role(Role.ADMIN):
+        evaluations = evaluation_results.report_section(
+            period.start, period.end, scope.municipality_ids, with_topics=not scope.is_limited
+        )
+    else:  # a coordinator sees their people's response rate, not their answers
+        evaluations = evaluation_results.response_rate_section(
+            period.start, period.end, scope.municipality_ids
+        )
     today = local_today()
     return render_template(
         "reports/dashboard.html",
@@ -58,6 +67,9 @@ def dashboard():
         data=data,
         tables=tables,
         charts=charts.dashboard_charts(data),
+        evaluations=evaluations,
+        evaluation_charts=charts.evaluation_charts(evaluations),
+        hidden_note=evaluation_results.HIDDEN_NOTE,
         export_args=form.query_args(),
         report_years=report_years(today),
         # The dashboard's year; for dates, the year they end in (within the list).
@@ -81,7 +93,8 @@ def yearly_report():
     if form.municipality_id is not None:
         require_municipality(current_user, form.municipality_id)
     scope = services.scope_for(current_user, form.municipality_id)
-    return yearly.pdf_response(form.report_year, scope)
+    answers = current_user.has_role(Role.ADMIN)
+    return yearly.pdf_response(form.report_year, scope, evaluation_answers=answers)
 
 
 @bp.route("/export/<any(summary, municipality, position, category, month, all):table>.<fmt>")

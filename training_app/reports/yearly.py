@@ -4,7 +4,8 @@ The report holds only aggregates (no names), so producing it is not an access to
 and is not audited. It is built from the dashboard's figures for the calendar year (the same
 definitions, see services.py), the previous year's summary for comparison and one line per
 course: seven aggregate queries whatever the data size (eight for a limited scope, whose
-municipalities are named on the title page).
+municipalities are named on the title page), and four more for the participants' evaluations
+(evaluation/results.py: report_section; three for a limited scope, which lists no topics).
 
 The report is an official Turkish document: it is built and rendered in Turkish whatever the
 language of the page it was asked from, as documents are.
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from ..core.pdf import render_pdf
 from ..core.timeutil import local_now
 from ..core.turkish import format_date_short, format_datetime_short, format_number, format_percent
+from ..evaluation import results as evaluation_results
 from ..extensions import db
 from ..municipalities.models import Municipality
 from . import charts, exports, services
@@ -103,8 +105,10 @@ def _scope_names(scope: Scope) -> list[str] | None:
     return list(db.session.scalars(query))
 
 
-def build(year: int, scope: Scope) -> dict:
-    """The report's context: plain values (numbers, strings, tables, SVG markup), no ORM rows."""
+def build(year: int, scope: Scope, evaluation_answers: bool = True) -> dict:
+    """The report's context: plain values (numbers, strings, tables, SVG markup), no ORM rows.
+    Without `evaluation_answers` (a coordinator's report) the participants' evaluations give
+    their response rate only."""
     period = Period.year(year)
     data = services.dashboard(period, scope)
     previous = services.summary(Period.year(year - 1), scope)
@@ -112,6 +116,14 @@ def build(year: int, scope: Scope) -> dict:
     tables = {name: exports.dashboard_table(data, name) for name in services.TABLES}
     tables["course"] = _course_table(courses)
     drawn = charts.dashboard_charts(data, pdf=True)
+    if evaluation_answers:
+        evaluations = evaluation_results.report_section(
+            period.start, period.end, scope.municipality_ids, with_topics=not scope.is_limited
+        )
+    else:
+        evaluations = evaluation_results.response_rate_section(
+            period.start, period.end, scope.municipality_ids
+        )
     return {
         "union_name": current_app.config["UNION_NAME"],
         "year": year,
@@ -129,6 +141,9 @@ def build(year: int, scope: Scope) -> dict:
         ],
         "comparison": _comparison(data.summary, previous),
         "sections": [(name, tables[name], drawn.get(name)) for name in SECTIONS],
+        "evaluations": evaluations,
+        "evaluation_charts": charts.evaluation_charts(evaluations, pdf=True),
+        "hidden_note": str(evaluation_results.HIDDEN_NOTE),
         "generated_on": format_datetime_short(local_now()),
     }
 
@@ -138,16 +153,16 @@ def filename(year: int, scope: Scope) -> str:
     return f"faaliyet-raporu-egitim-{year}{suffix}.pdf"
 
 
-def render(year: int, scope: Scope) -> bytes:
+def render(year: int, scope: Scope, evaluation_answers: bool = True) -> bytes:
     """The report as PDF bytes, in Turkish."""
     with force_locale("tr"):
-        context = build(year, scope)
+        context = build(year, scope, evaluation_answers)
         return render_pdf("pdf/yearly_report.html", **context)
 
 
-def pdf_response(year: int, scope: Scope) -> Response:
+def pdf_response(year: int, scope: Scope, evaluation_answers: bool = True) -> Response:
     return Response(
-        render(year, scope),
+        render(year, scope, evaluation_answers),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename(year, scope)}"'},
     )
