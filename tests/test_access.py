@@ -135,6 +135,12 @@ EXPECTED = {
     "attendance.export_matrix": TRAINER_OR_ADMIN,
     "attendance.close_session": ADMIN_ONLY,
     "attendance.registration_attendance": row(302, 404, 200, 200, 200),
+    # Online meetings: "Katıldım" sends everyone back (an empty form, or no registration);
+    # the code and the participants report are the session's trainers' and the office's.
+    "online.attend": row(302, 302, 302, 302, 302),
+    "online.set_code": TRAINER_OR_ADMIN_POST,
+    "online.upload_report": TRAINER_OR_ADMIN,
+    "online.confirm_report": TRAINER_OR_ADMIN_POST,
     # The roster offline: the service worker is the same for everyone; an empty batch is refused.
     "attendance.service_worker": ALL_200,
     "attendance.offline_rosters": TRAINER_OR_ADMIN,

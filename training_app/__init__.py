@@ -189,6 +189,8 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
+    from .attendance.online_views import bp as online_bp
+    from .attendance.online_views import online_home_boxes, online_session_box
     from .attendance.views import bp as attendance_bp
     from .catalog.admin_views import bp as catalog_admin_bp
     from .catalog.views import bp as catalog_bp
@@ -220,6 +222,7 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
         enrollment_bp,
         attendance_bp,
+        online_bp,
         certificates_bp,
         admin_bp,
         catalog_admin_bp,
@@ -240,6 +243,8 @@ def _register_blueprints(app: Flask) -> None:
     app.jinja_env.globals["interest_panel"] = interest_panel
     app.jinja_env.globals["planning_tasks"] = planning_tasks
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
+    app.jinja_env.globals["online_session_box"] = online_session_box
+    app.jinja_env.globals["online_home_boxes"] = online_home_boxes
     app.jinja_env.globals["my_document_ids"] = my_document_ids
 
 

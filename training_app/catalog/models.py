@@ -492,6 +492,8 @@ class Meeting(db.Model):
     starts_at: Mapped[time] = mapped_column(Time)
     ends_at: Mapped[time] = mapped_column(Time)
     topic: Mapped[str | None] = mapped_column(String(200))
+    #: Code the trainer says aloud in an online meeting; when set, "Katıldım" requires it.
+    online_code: Mapped[str | None] = mapped_column(String(12))
 
     session: Mapped[Session] = relationship(back_populates="meetings")
 
