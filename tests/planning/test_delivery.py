@@ -56,12 +56,47 @@ def test_each_line_against_what_was_delivered(app, hold, office):
         2,
         12.0,
     )
-    assert first.satisfaction is None  # evaluation results are not on the main line yet
+    assert first.satisfaction is None  # nobody answered the evaluation
     assert not second.delivered and [ln.course_title for ln in data.not_delivered] == [
         second.course_title
     ]
     # The session of the second line's course was held but not linked: outside the plan.
     assert {s.session_id for s in data.outside} == {other.session.id, outside.session.id}
+
+
+def _answer(evaluation, score):
+    """One anonymous response of `evaluation` to the questionnaire's first 1-5 question."""
+    from training_app.evaluation.models import Answer, QuestionKind, Response
+
+    question = next(
+        q
+        for section in evaluation.questionnaire.sections
+        for q in section.questions
+        if q.kind == QuestionKind.SCALE_1_5
+    )
+    response = Response(
+        evaluation=evaluation,
+        questionnaire_id=evaluation.questionnaire_id,
+        submitted_on=date.today(),
+    )
+    db.session.add_all([response, Answer(response=response, question=question, scale_value=score)])
+    db.session.commit()
+
+
+def test_a_line_shows_satisfaction_from_five_answers_only(app, hold, office):
+    from training_app.evaluation.default_questionnaire import ensure_default_questionnaire
+    from training_app.evaluation.services import default_questionnaire, evaluation_of
+
+    _plan, delivered, _other, _outside = _plan_with_deliveries(hold, office)
+    ensure_default_questionnaire()
+    evaluation = evaluation_of(delivered.session)  # made when the session was closed
+    evaluation.questionnaire = evaluation.questionnaire or default_questionnaire()
+    db.session.flush()
+    for score in (5, 4, 4, 3):
+        _answer(evaluation, score)
+    assert delivery.plan_delivery(LAST_YEAR).lines[0].satisfaction is None  # 4 answers: hidden
+    _answer(evaluation, 5)
+    assert delivery.plan_delivery(LAST_YEAR).lines[0].satisfaction == 4.2
 
 
 def test_a_revision_keeps_the_delivery_of_its_lines(app, hold, office):
@@ -161,4 +196,4 @@ def test_fixed_query_counts_whatever_the_size(app, hold, office, open_call, coor
     db.session.expire_all()
     with count_queries() as many:
         delivery.plan_delivery(LAST_YEAR)
-    assert len(few) == len(many) == 5
+    assert len(few) == len(many) == 6  # five for delivery, one for satisfaction

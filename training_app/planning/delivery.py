@@ -5,7 +5,8 @@ earlier version of the plan: revisions copy lines forward and keep their lineage
 dashboard's definitions: people trained are distinct people who completed the training,
 participant-hours the hours attended by everyone closed, municipalities reached those of the
 people who completed. Sessions delivered outside the plan are the year's closed sessions linked
-to no line of that year's plan. Four queries whatever the data size.
+to no line of that year's plan. Five queries whatever the data size (one for satisfaction, the
+evaluation feature's answers merged per line and hidden below 5 answers).
 """
 
 from dataclasses import dataclass, field
@@ -16,19 +17,12 @@ from sqlalchemy import and_, case, distinct, func, select
 from ..attendance.models import Completion
 from ..catalog.models import Course, Session, SessionStatus
 from ..enrollment.models import Registration, RegistrationStatus
+from ..evaluation.results import merged_mean, satisfaction_by_session
 from ..extensions import db
 from .models import AnnualPlan, Need, NeedsCall, NeedStatus, PlanLine, PlanStatus
 
 S = RegistrationStatus
 CLOSED_STATES = (S.COMPLETED, S.NO_SHOW)
-
-
-def mean_satisfaction_of_sessions(session_ids) -> float | None:
-    """Mean satisfaction of the sessions' evaluations, meant to use the evaluation feature's
-    per-session mean with its threshold of 5 answers. Main has the evaluation models and the
-    asking, not yet the results (branch h-eval2): always None until they land, and the column
-    reads "–"."""
-    return None
 
 
 @dataclass
@@ -183,8 +177,12 @@ def plan_delivery(year: int, plan: AnnualPlan | None = None) -> PlanDelivery:
     by_lineage = {line.lineage_id: line for line in lines}
     if by_lineage:
         _fill_delivery(by_lineage)
+        # Satisfaction of a line: all its sessions' answers as one group, shown from 5 answers.
+        by_session = satisfaction_by_session({i for line in lines for i in line.session_ids})
         for line in lines:
-            line.satisfaction = mean_satisfaction_of_sessions(line.session_ids)
+            line.satisfaction = merged_mean(
+                [by_session[i] for i in line.session_ids if i in by_session]
+            )
     return PlanDelivery(year, plan, lines, _outside_sessions(year))
 
 
