@@ -55,7 +55,7 @@ format: $(VENV)/.installed-test
 ## Extract messages, merge them into the catalogues and compile them (commit the .po and .mo).
 translations: $(VENV)/.installed-base
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o training_app/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i training_app/translations/messages.pot -d training_app/translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i training_app/translations/messages.pot -d training_app/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d training_app/translations
 
 ## Production-like: gunicorn with several workers (set DATABASE_URL, SECRET_KEY, TCKN_KEY).

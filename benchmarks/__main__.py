@@ -20,6 +20,7 @@ BENCHMARKS = (
     "catalogue",
     "enrolment",
     "attendance",
+    "offline_sync",
     "certificates",
     "pages",
     "dashboard",
@@ -143,6 +144,15 @@ def _rows(results: dict) -> list[tuple[str, str, str]]:
                 f"roster of 300, {a.get('database', 'SQLite')}",
                 f"saving all 300 marks **{a['marking_ms']:.0f} ms**; closing the session "
                 f"{a['closing_ms']:.0f} ms",
+            )
+        )
+    if o := results.get("offline_sync"):
+        rows.append(
+            (
+                "offline sync",
+                f"a batch of 300 marks made offline, {o['database']}",
+                f"**{o['first_ms']:.0f} ms, {o['first_queries']} queries**; the same batch again "
+                f"{o['again_ms']:.0f} ms, {o['again_queries']} queries (nothing changes)",
             )
         )
     if certs := results.get("certificates"):

@@ -133,6 +133,10 @@ EXPECTED = {
     "attendance.export_matrix": TRAINER_OR_ADMIN,
     "attendance.close_session": ADMIN_ONLY,
     "attendance.registration_attendance": row(302, 404, 200, 200, 200),
+    # The roster offline: the service worker is the same for everyone; an empty batch is refused.
+    "attendance.service_worker": ALL_200,
+    "attendance.offline_rosters": TRAINER_OR_ADMIN,
+    "attendance.sync_marks": row(302, 403, 403, 400, 400),
     # The walk's session is not closed: the office is sent back to the attendance page.
     "attendance.correct_score": ADMIN_ONLY_POST,
     # Documents: the walk's certificate belongs to `someone` of Selçuklu, whom the walk's

@@ -341,6 +341,7 @@ def _register_request_hooks(app: Flask) -> None:
         "accounts.acknowledge_privacy",
         "accounts.logout",
         "accounts.privacy_notice",
+        "attendance.service_worker",
         "core.set_language",
         "static",
     }

@@ -37,3 +37,23 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Logging out clears what this device kept for the roster offline (the server also sends
+// Clear-Site-Data): kept pages, waiting marks, the service worker.
+document.addEventListener("submit", (event) => {
+  if (!event.target.matches || !event.target.matches("form[data-clears-device]")) {
+    return;
+  }
+  if (window.caches) {
+    caches.keys().then((keys) => keys.forEach((key) => caches.delete(key)));
+  }
+  if (window.indexedDB) {
+    indexedDB.deleteDatabase("kbb-offline");
+  }
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker
+      .getRegistrations()
+      .then((registrations) => registrations.forEach((r) => r.unregister()))
+      .catch(() => {});
+  }
+});

@@ -2,6 +2,7 @@
 person, the trainer's own figures, the coordinator's rates and reminder, the reports' section."""
 
 import io
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -51,7 +52,7 @@ def answered_session(held_session):
     """answered(n, attendees=None) -> (session, admin, registrations): a closed session whose
     first `n` attendees answered (scales 5, 4, 4, 3, 5, ...)."""
 
-    def make(n: int, attendees: int | None = None, **fields):
+    def make(n: int, attendees: int | None = None, comment: str = COMMENT, **fields):
         session, admin, registrations = held_session(
             statuses=("present",) * (attendees or n), **fields
         )
@@ -61,7 +62,7 @@ def answered_session(held_session):
             scale = "54435"[k % 5]
             assert (
                 services.submit_answers(
-                    evaluation, registration.person, answers_for(evaluation, scale)
+                    evaluation, registration.person, answers_for(evaluation, scale, comment)
                 )
                 == {}
             )
@@ -163,6 +164,30 @@ def test_five_answers_show_means_distributions_charts_and_texts_to_the_office(
     assert COMMENT in cells
     for personal in [*_personal(registrations), "Selçuklu"]:
         assert personal not in csv and personal not in cells
+
+
+def test_a_free_text_written_as_a_formula_stays_text_in_the_exports(client, answered_session):
+    """A participant's comment is the participant's input: in the office's spreadsheet it must
+    not run as a formula."""
+    formula = '=HYPERLINK("http://example.org","tıkla")'
+    session, admin, _registrations = answered_session(5, comment=formula)
+    login(client, admin.email)
+
+    csv = client.get(f"/evaluation/results/sessions/{session.id}.csv").get_data(as_text=True)
+    cells = [cell.strip('"') for line in csv.splitlines() for cell in line.split(";")]
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+
+    xlsx = client.get(f"/evaluation/results/sessions/{session.id}.xlsx").data
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in archive.read(name) for name in sheets)
+    texts = [
+        c
+        for sheet in load_workbook(io.BytesIO(xlsx))
+        for r in sheet.iter_rows(values_only=True)
+        for c in r
+    ]
+    assert formula in texts
 
 
 def test_the_trainer_sees_their_own_figures_without_free_texts(client, answered_session, make_user):
@@ -339,7 +364,7 @@ def test_the_year_bounds_are_checked(client, make_user):
 
 def test_demo_data_has_answered_evaluations_shown_at_once_and_is_idempotent(app):
     from training_app.demo import load_demo_data
-    from training_app.evaluation.demo_data import load_demo_evaluations
+    from training_app.demo.evaluation import load_demo_evaluations
     from training_app.evaluation.models import Response
 
     first = load_demo_data()

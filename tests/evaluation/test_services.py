@@ -186,7 +186,7 @@ def test_anonymisation_keeps_answers_and_removes_the_receipt(held_session):
 
 
 def test_personal_data_copy_names_the_evaluation_not_the_answers(held_session):
-    from training_app.privacy.services import personal_data
+    from training_app.privacy.data_copy import personal_data
 
     session, admin, (present, *_rest) = held_session()
     close(session, admin)

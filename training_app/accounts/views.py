@@ -73,7 +73,10 @@ def logout():
     db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("core.home"))
+    response = redirect(url_for("core.home"))
+    # Rosters kept for use offline and marks waiting on the device go with the session.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def _register_limit() -> str:

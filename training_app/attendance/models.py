@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -38,6 +38,8 @@ class MarkSource(enum.StrEnum):
     TRAINER = "trainer"
     QR = "qr"
     SHEET = "sheet"
+    #: Tapped on a device without a network, sent later (attendance/offline.py).
+    OFFLINE = "offline"
 
 
 class AttendanceMark(db.Model):
@@ -101,6 +103,11 @@ class AttendanceMarkChange(db.Model):
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str | None] = mapped_column(String(500))
+    #: The device's id of a mark made offline (a UUID): sending it again records it once.
+    client_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    #: False for a mark made offline that reached the server after a later mark made there:
+    #: kept in the history, not applied (`at` is then the time the device recorded).
+    applied: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     by_user: Mapped[User | None] = relationship()
     registration: Mapped[Registration] = relationship()

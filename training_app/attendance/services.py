@@ -4,6 +4,7 @@ Hours are counted in whole minutes so that thresholds are exact: with 10 hours a
 480 attended minutes qualify and 474 (7.9 hours) do not.
 """
 
+import enum
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -121,6 +122,19 @@ def roster(meeting: Meeting) -> list[RosterLine]:
 class MarkInput:
     status: AttendanceStatus
     minutes: int | None = None
+    #: When a device made the mark (naive UTC) if it was sent later; None: now.
+    made_at: datetime | None = None
+    #: The device's id of a mark made offline (see attendance/offline.py).
+    client_id: str | None = None
+
+
+class MarkOutcome(enum.StrEnum):
+    """What became of one mark given to record_marks."""
+
+    SAVED = "saved"
+    UNCHANGED = "unchanged"
+    #: A mark made earlier on a device arrived after a later one made on the server.
+    SUPERSEDED = "superseded"
 
 
 def _check_minutes(meeting: Meeting, mark: MarkInput) -> int | None:
@@ -141,12 +155,16 @@ def record_marks(
     source: MarkSource = MarkSource.TRAINER,
     reason: str | None = None,
     now: datetime | None = None,
+    outcomes: dict[int, tuple[MarkOutcome, AttendanceMark | None]] | None = None,
 ) -> int:
     """Save many marks at once (registration id -> mark) in a fixed number of queries.
 
     Refused for a meeting that has not started (see refuse_marks_before_start); `now` is the
     server's time, Istanbul, by default. After a session is closed only an administrator may
-    change marks, with a reason; the changed registrations' completion is recomputed.
+    change marks, with a reason; the changed registrations' completion is recomputed. A mark
+    made earlier on a device (`made_at`) never overwrites a later one made on the server: it
+    goes to the history only. `outcomes`, if given, receives registration id -> (outcome, the
+    mark it met).
     """
     session = meeting.session
     closed = is_closed(session)
@@ -188,10 +206,22 @@ def record_marks(
     now = utcnow()
     by_id = by.id if by else None
     new_marks, history_rows = [], []
+    outcomes = {} if outcomes is None else outcomes
     for registration_id, wanted in marks.items():
         minutes = _check_minutes(meeting, wanted)
         mark = existing.get(registration_id)
-        if mark is not None and mark.status == wanted.status and mark.minutes_attended == minutes:
+        at = wanted.made_at or now
+        later_on_server = wanted.made_at is not None and mark is not None and mark.marked_at > at
+        unchanged = (
+            mark is not None and mark.status == wanted.status and mark.minutes_attended == minutes
+        )
+        if later_on_server:
+            outcome = MarkOutcome.SUPERSEDED
+        else:
+            outcome = MarkOutcome.UNCHANGED if unchanged else MarkOutcome.SAVED
+        outcomes[registration_id] = (outcome, mark)
+        # A device's mark is always written down, so that sending it again finds it.
+        if unchanged and wanted.client_id is None:
             continue
         history_rows.append(
             {
@@ -203,10 +233,14 @@ def record_marks(
                 "new_minutes": minutes,
                 "source": source,
                 "by_user_id": by_id,
-                "at": now,
+                "at": at,
                 "reason": reason,
+                "client_id": wanted.client_id,
+                "applied": outcome != MarkOutcome.SUPERSEDED,
             }
         )
+        if outcome != MarkOutcome.SAVED:
+            continue
         if mark is None:
             new_marks.append(
                 {
@@ -216,19 +250,19 @@ def record_marks(
                     "minutes_attended": minutes,
                     "source": source,
                     "marked_by_id": by_id,
-                    "marked_at": now,
+                    "marked_at": at,
                 }
             )
         else:
             mark.status, mark.minutes_attended = wanted.status, minutes
-            mark.source, mark.marked_by_id, mark.marked_at = source, by_id, now
+            mark.source, mark.marked_by_id, mark.marked_at = source, by_id, at
     # One executemany per table whatever the roster's size (no primary keys to fetch back).
     db.session.flush()
     if new_marks:
         db.session.execute(AttendanceMark.__table__.insert(), new_marks)
     if history_rows:
         db.session.execute(AttendanceMarkChange.__table__.insert(), history_rows)
-    changed = len(history_rows)
+    changed = sum(1 for r in marks if outcomes[r][0] == MarkOutcome.SAVED)
     if changed and closed:
         audit.record(
             "attendance.change_after_close",

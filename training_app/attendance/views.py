@@ -1,9 +1,13 @@
 """Rosters on a phone, QR check-in, sign-in sheets, closing a session, attendance views."""
 
+import re
+
 from flask import (
     Blueprint,
     abort,
     flash,
+    jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -14,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role
 from ..catalog.models import Meeting, Session
@@ -25,7 +30,7 @@ from ..core.permissions import can_manage_municipality, login_required, public, 
 from ..core.timeutil import utcnow
 from ..enrollment.models import Registration
 from ..extensions import db
-from . import exports, pdf, services
+from . import exports, offline, pdf, services
 from .forms import MarkForm, ReasonOnlyForm, ScoreCorrectionForm
 from .models import AttendanceStatus, MarkSource
 from .services import MarkInput
@@ -415,3 +420,70 @@ def registration_attendance(registration_id):
         lines=services.own_attendance(registration),
         completion=completion,
     )
+
+
+# --- the roster offline (a progressive web app) -----------------------------------------------
+
+
+@bp.route("/sw.js")
+@public
+def service_worker():
+    """The service worker that keeps rosters and static files for use without a network.
+
+    Served from the site's root so that its scope covers the roster pages; it holds no personal
+    data itself (the pages it caches are the signed-in trainer's own)."""
+    static = url_for("static", filename="")
+    assets = [
+        url_for("static", filename=name)
+        for name in (
+            "vendor/bootstrap/bootstrap.min.css",
+            "css/app.css",
+            "vendor/htmx/htmx.min.js",
+            "vendor/bootstrap/bootstrap.bundle.min.js",
+            "js/app.js",
+            "js/offline-store.js",
+            "js/offline.js",
+            "img/favicon.svg",
+        )
+    ]
+    roster = url_for("attendance.meeting_roster", meeting_id=0)
+    pattern = "^" + re.escape(roster[: -len("0")]) + r"\d+$"
+    response = make_response(
+        render_template(
+            "attendance/sw.js", assets=assets, static_prefix=static, roster_pattern=pattern
+        )
+    )
+    response.mimetype = "text/javascript"
+    return response
+
+
+@bp.route("/attendance/offline/rosters")
+@trainer_or_admin
+def offline_rosters():
+    """The roster pages of the trainer's meetings of today and the coming days, to keep."""
+    urls = [
+        url_for("attendance.meeting_roster", meeting_id=m.id)
+        for m in offline.upcoming_meetings(current_user)
+    ]
+    return jsonify({"urls": urls})
+
+
+@bp.route("/attendance/sync", methods=["POST"])
+@trainer_or_admin
+def sync_marks():
+    """Marks made on the device without a network (JSON, CSRF token in a header): each one is
+    saved or refused on its own, and the device is told which."""
+    payload = request.get_json(silent=True)
+    marks = payload.get("marks") if isinstance(payload, dict) else None
+    if not isinstance(marks, list) or len(marks) > offline.MAX_BATCH:
+        return jsonify({"error": _("The marks could not be read.")}), 400
+    try:
+        results = offline.sync_marks(marks, current_user)
+        db.session.commit()
+    except IntegrityError:
+        # The same marks sent at the same moment from another tab: the other request saved
+        # them; this one now finds them and reports them as received.
+        db.session.rollback()
+        results = offline.sync_marks(marks, current_user)
+        db.session.commit()
+    return jsonify({"results": results})

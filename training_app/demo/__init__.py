@@ -4,9 +4,9 @@ Deterministic and idempotent: people (people.py), then the catalogue (catalogue.
 registrations, attendance and documents (activity.py), then answered evaluations.
 """
 
-from ..evaluation.demo_data import load_demo_evaluations
 from .activity import load_demo_activity
 from .catalogue import load_demo_catalogue
+from .evaluation import load_demo_evaluations
 from .people import DEMO_DOMAIN, load_demo_people
 
 

@@ -1,24 +1,21 @@
 """Evaluation results as CSV (semicolons, UTF-8 BOM, decimal comma: as Excel set to Turkish
 opens it) and XLSX (numbers stay numbers).
 
-Kept small and local: the reports' writer sits above this feature and a shared spreadsheet
-module does not exist yet; when it does, these two functions are what moves to it.
+Cells are written by core/spreadsheets.py, which keeps a free text that looks like a formula
+as text.
 
 Every table is built from results.py lines, so the 5-answer threshold holds here as on the
 pages: a hidden group's figures are empty cells, and no table has a column naming a person,
 a municipality or a date of answer.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
 from flask import Response
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from ..core import spreadsheets
+from ..core.spreadsheets import decimal_text
 from .models import SCALE_LABELS
 from .results import (
     HIDDEN_NOTE,
@@ -29,7 +26,6 @@ from .results import (
     TextGroup,
 )
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT, INTEGER, DECIMAL, PERCENT = "text", "integer", "decimal", "percent"
 _XLSX_FORMATS = {INTEGER: "#,##0", DECIMAL: "0.00", PERCENT: "0.0%"}
 
@@ -120,57 +116,43 @@ def text_table(groups: list[TextGroup]) -> Table:
     )
 
 
-def _csv_value(value, kind: str) -> str:
+def _csv_value(value, kind: str):
     if value is None:
-        return ""
+        return None
     if kind == DECIMAL:
-        return format_decimal(value, format="0.00", locale="tr")
+        return decimal_text(value, "0.00")
     if kind == PERCENT:
-        return format_decimal(value * 100, format="0.0", locale="tr")
-    return str(value)
-
-
-def _attachment(filename: str) -> dict:
-    return {
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    }
+        return decimal_text(value * 100, "0.0")
+    return value
 
 
 def csv_response(table: Table, filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([header for header, _kind in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_value(v, k) for v, (_h, k) in zip(row, table.columns, strict=True)])
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv; charset=utf-8",
-        headers=_attachment(filename),
+    """The table as CSV; every cell through the shared writer, which neutralises formulas
+    (a free text starting with "=" stays text)."""
+    rows = (
+        [_csv_value(v, k) for v, (_h, k) in zip(row, table.columns, strict=True)]
+        for row in table.rows
     )
+    header = [header for header, _kind in table.columns]
+    return spreadsheets.csv_response(header, rows, filename)
 
 
-def xlsx_bytes(tables: list[Table], heading: str) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+def xlsx_workbook(tables: list[Table], heading: str):
+    workbook = spreadsheets.xlsx_workbook()
     for n, table in enumerate(tables, start=1):
-        name = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:28] or "Sheet"
-        sheet = workbook.create_sheet(f"{n} {name}"[:31])
-        sheet.append([f"{heading}: {table.title}"])
-        sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append([header for header, _kind in table.columns])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
+        sheet = spreadsheets.add_sheet(workbook, f"{n} {table.title}")
+        spreadsheets.append_row(sheet, [f"{heading}: {table.title}"], font=spreadsheets.HEADING)
+        spreadsheets.append_row(
+            sheet, [header for header, _kind in table.columns], font=spreadsheets.BOLD
+        )
         for row in table.rows:
-            sheet.append(row)
-            for cell, (_h, kind) in zip(sheet[sheet.max_row], table.columns, strict=False):
+            cells = spreadsheets.append_row(sheet, row)
+            for cell, (_h, kind) in zip(cells, table.columns, strict=False):
                 if kind in _XLSX_FORMATS and cell.value is not None:
                     cell.number_format = _XLSX_FORMATS[kind]
         sheet.column_dimensions["A"].width = 60
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook
 
 
 def xlsx_response(tables: list[Table], heading: str, filename: str) -> Response:
-    return Response(xlsx_bytes(tables, heading), mimetype=XLSX_TYPE, headers=_attachment(filename))
+    return spreadsheets.xlsx_response(xlsx_workbook(tables, heading), filename)

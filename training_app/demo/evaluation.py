@@ -14,9 +14,8 @@ from sqlalchemy import func, select
 from ..accounts.models import Person
 from ..catalog.models import Session, SessionStatus
 from ..core.timeutil import local_today
-from ..extensions import db
-from .default_questionnaire import ensure_default_questionnaire
-from .models import (
+from ..evaluation.default_questionnaire import ensure_default_questionnaire
+from ..evaluation.models import (
     Answer,
     AttemptKind,
     Evaluation,
@@ -27,8 +26,9 @@ from .models import (
     Response,
     TestAttempt,
 )
-from .results import TOPICS_QUESTION_TEXTS
-from .services import attendee_person_ids, form_layout, questionnaire_for
+from ..evaluation.results import TOPICS_QUESTION_TEXTS
+from ..evaluation.services import attendee_person_ids, form_layout, questionnaire_for
+from ..extensions import db
 
 COMMENTS = (
     "Uygulamalı örnekler çok faydalıydı, daha fazla vaka çalışması olabilir.",
