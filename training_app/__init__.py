@@ -158,6 +158,7 @@ def _init_extensions(app: Flask) -> None:
     from .evaluation import models as _evaluation_models  # noqa: F401
     from .evaluation import municipality as _evaluation_municipality  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
+    from .planning import models as _planning_models  # noqa: F401
     from .privacy import models as _privacy_models  # noqa: F401
 
     @login_manager.user_loader
@@ -188,6 +189,8 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
+    from .attendance.online_views import bp as online_bp
+    from .attendance.online_views import online_home_boxes, online_session_box
     from .attendance.views import bp as attendance_bp
     from .catalog.admin_views import bp as catalog_admin_bp
     from .catalog.views import bp as catalog_bp
@@ -202,6 +205,11 @@ def _register_blueprints(app: Flask) -> None:
     from .evaluation.views import bp as evaluation_bp
     from .evaluation.views import evaluation_offers, open_evaluations
     from .municipalities.views import bp as municipalities_bp
+    from .planning.admin_views import bp as planning_admin_bp
+    from .planning.interest import connect_signals as connect_planning_signals
+    from .planning.usage import connect_signals as connect_usage_signals
+    from .planning.views import bp as planning_bp
+    from .planning.views import interest_panel, planning_tasks
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
 
@@ -214,6 +222,7 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
         enrollment_bp,
         attendance_bp,
+        online_bp,
         certificates_bp,
         admin_bp,
         catalog_admin_bp,
@@ -221,13 +230,21 @@ def _register_blueprints(app: Flask) -> None:
         privacy_bp,
         evaluation_bp,
         evaluation_results_bp,
+        planning_bp,
+        planning_admin_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()
     connect_evaluation_signals()
+    connect_planning_signals()
+    connect_usage_signals()
     app.jinja_env.globals["open_evaluations"] = open_evaluations
     app.jinja_env.globals["evaluation_offers"] = evaluation_offers
+    app.jinja_env.globals["interest_panel"] = interest_panel
+    app.jinja_env.globals["planning_tasks"] = planning_tasks
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
+    app.jinja_env.globals["online_session_box"] = online_session_box
+    app.jinja_env.globals["online_home_boxes"] = online_home_boxes
     app.jinja_env.globals["my_document_ids"] = my_document_ids
 
 

@@ -1,7 +1,7 @@
 """venues: allows_parallel_use (a hall holds one meeting at a time unless marked otherwise)
 
 Revision ID: 7dcc515e9165
-Revises: 7f58e03e6156
+Revises: 6cd71f320107
 Create Date: 2026-11-30 00:44:51.323420
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "7dcc515e9165"
-down_revision = "7f58e03e6156"
+down_revision = "6cd71f320107"
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -36,3 +37,24 @@ class ScoreCorrectionForm(FlaskForm):
             return float((self.score.data or "").strip().replace(",", "."))
         except ValueError:
             return None
+
+
+class OnlineAttendForm(FlaskForm):
+    """ "Katıldım" in an online meeting, with the code the trainer said when one is required."""
+
+    code = StringField(_l("Code given by the trainer"), validators=[Optional(), Length(max=12)])
+
+
+class ButtonOnlyForm(FlaskForm):
+    """A button that needs nothing but its CSRF token."""
+
+
+class PlatformReportForm(FlaskForm):
+    file = FileField(
+        _l("Participants report"),
+        validators=[FileRequired(_l("Choose the report file."))],
+        description=_l(
+            "The participants report exported from Zoom (CSV) or Microsoft Teams (attendance "
+            "report, UTF-16 with tabs): name, e-mail, join and leave times."
+        ),
+    )

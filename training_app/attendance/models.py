@@ -38,6 +38,10 @@ class MarkSource(enum.StrEnum):
     TRAINER = "trainer"
     QR = "qr"
     SHEET = "sheet"
+    #: The participant pressed "Katıldım" in an online meeting.
+    ONLINE = "online"
+    #: From the platform's participants report (Zoom, Teams) confirmed by the trainer.
+    REPORT = "report"
     #: Tapped on a device without a network, sent later (attendance/offline.py).
     OFFLINE = "offline"
 

@@ -154,8 +154,8 @@ def record_marks(
     by: User,
     source: MarkSource = MarkSource.TRAINER,
     reason: str | None = None,
-    now: datetime | None = None,
     outcomes: dict[int, tuple[MarkOutcome, AttendanceMark | None]] | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Save many marks at once (registration id -> mark) in a fixed number of queries.
 

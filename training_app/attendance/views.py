@@ -30,7 +30,7 @@ from ..core.permissions import can_manage_municipality, login_required, public, 
 from ..core.timeutil import utcnow
 from ..enrollment.models import Registration
 from ..extensions import db
-from . import exports, offline, pdf, services
+from . import exports, offline, online, pdf, services
 from .forms import MarkForm, ReasonOnlyForm, ScoreCorrectionForm
 from .models import AttendanceStatus, MarkSource
 from .services import MarkInput
@@ -73,6 +73,7 @@ def meeting_roster(meeting_id):
         closed=services.is_closed(meeting.session),
         statuses=list(AttendanceStatus),
         **_marks_window(meeting),
+        is_online=online.is_online(meeting.session),
     )
 
 

@@ -223,6 +223,23 @@ def set_course_published(course_id):
     return redirect(url_for("catalog_admin.show_course", course_id=course.id))
 
 
+@bp.route(f"/courses/<{ID}:course_id>/delete", methods=["POST"])
+@admin_required
+def delete_course(course_id):
+    """Delete a course nothing refers to; a course in use stays, with where it is used."""
+    course = db.get_or_404(Course, course_id)
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("catalog_admin.show_course", course_id=course.id))
+    try:
+        courses.delete_course(course, by=current_user)
+    except DomainError as error:
+        show_refusal(None, error)
+        return redirect(url_for("catalog_admin.show_course", course_id=course_id))
+    db.session.commit()
+    flash(_("The course has been deleted."), "success")
+    return redirect(url_for("catalog_admin.list_courses"))
+
+
 # --- sessions ---------------------------------------------------------------------------------
 
 

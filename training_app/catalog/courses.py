@@ -237,3 +237,28 @@ def set_course_published(course: Course, published: bool, by) -> None:
         return
     course.is_published = published
     audit.record("course.publish" if published else "course.unpublish", course, actor=by)
+
+
+def delete_course(course: Course, by) -> None:
+    """Remove a catalogue entry that nothing refers to; otherwise refuse, naming where it is
+    used (its sessions here; plan lines and needs through the `course_usage` signal)."""
+    from . import signals
+
+    usages = []
+    session_count = db.session.scalar(
+        select(func.count(Session.id)).where(Session.course_id == course.id)
+    )
+    if session_count:
+        usages.append(_("%(n)d session(s) of this course", n=session_count))
+    for _receiver, found in signals.course_usage.send(course):
+        usages.extend(found or ())
+    if usages:
+        raise Conflict(
+            _(
+                "This course cannot be deleted: it is used by %(usages)s.",
+                usages="; ".join(str(u) for u in usages),
+            )
+        )
+    audit.record("course.delete", course, {"code": course.code, "title": course.title}, actor=by)
+    db.session.delete(course)
+    db.session.flush()

@@ -338,6 +338,11 @@ class Session(db.Model):
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     city_key: Mapped[str] = mapped_column(String(120), index=True, default="")
+    #: The annual plan's line this session delivers (planning feature; a plain foreign key so
+    #: that the catalogue does not import planning). None: delivered outside the plan.
+    plan_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_lines.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -487,6 +492,8 @@ class Meeting(db.Model):
     starts_at: Mapped[time] = mapped_column(Time)
     ends_at: Mapped[time] = mapped_column(Time)
     topic: Mapped[str | None] = mapped_column(String(200))
+    #: Code the trainer says aloud in an online meeting; when set, "Katıldım" requires it.
+    online_code: Mapped[str | None] = mapped_column(String(12))
 
     session: Mapped[Session] = relationship(back_populates="meetings")
 

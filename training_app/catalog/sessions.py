@@ -157,6 +157,7 @@ def publish_session(session: Session, by) -> None:
     """Make a draft visible in the catalogue; it needs a meeting and a trainer."""
     session.publish()
     audit.record("session.publish", session, actor=by)
+    signals.session_published.send(session)
 
 
 def session_back_to_draft(session: Session, by) -> None:

@@ -54,7 +54,8 @@ def send_reminders(days_before: int = 3, today=None) -> int:
             session_id=session.id,
             first_meeting=first,
             venue=session.venue,
-            online_url=session.online_url,
+            # Never the link itself: it is shown near each meeting, to those who may join.
+            online=bool(session.online_url),
         )
         queued += message is not None
     return queued
