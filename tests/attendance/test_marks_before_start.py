@@ -150,3 +150,34 @@ def test_the_office_enters_a_signed_sheet_afterwards_but_not_ahead(
     marks = db.session.scalars(select(AttendanceMark)).all()
     assert {m.meeting_id for m in marks} == {meeting.id}
     assert {m.source for m in marks} == {MarkSource.SHEET}
+
+
+def test_a_device_s_mark_made_before_the_meeting_opened_is_refused_when_sent_later(
+    taught_session,
+):
+    """Offline sync: the service's rule on the time the mark was made, per mark."""
+    import uuid
+
+    from training_app.attendance import offline
+
+    session, trainer, regs = taught_session(people=2, hours=(3,))
+    meeting = session.meetings[0]
+    opens = meeting.start.replace(tzinfo=ISTANBUL) - timedelta(minutes=15)
+
+    def mark(registration, made_at):
+        return {
+            "client_id": str(uuid.uuid4()),
+            "meeting_id": meeting.id,
+            "registration_id": registration.id,
+            "status": "present",
+            "minutes": None,
+            "made_at": made_at.isoformat(),
+        }
+
+    results = offline.sync_marks(
+        [mark(regs[0], opens - timedelta(minutes=1)), mark(regs[1], opens + timedelta(minutes=1))],
+        trainer,
+    )
+    assert results[0]["result"] == "refused" and results[0]["message"] == _refusal(meeting)
+    assert results[1]["result"] != "refused"
+    assert [m.registration_id for m in db.session.scalars(select(AttendanceMark))] == [regs[1].id]
