@@ -20,7 +20,10 @@ def navigation_for(user) -> list[NavItem]:
     from ..accounts.models import Role
 
     # The union's name at the left of the bar leads home.
-    items = [NavItem("catalog.list_sessions", _("Catalogue"))]
+    items = [
+        NavItem("catalog.list_sessions", _("Catalogue")),
+        NavItem("catalog.union_calendar", _("Calendar")),
+    ]
     if not user or not user.is_authenticated:
         return items
     if user.person is not None and user.has_role(Role.PARTICIPANT, Role.COORDINATOR):
