@@ -236,3 +236,33 @@ def test_approval_promotion_and_reminder_mails_carry_the_calendar_file(
         select(OutboxMessage).where(OutboxMessage.kind == "registration_reminder")
     ).first()
     assert ics(reminder).walk("VEVENT")
+
+
+def test_new_venue_and_link_are_told_without_the_link_itself(
+    make_session, make_trainer, make_venue, participant, enrol
+):
+    from training_app.catalog.sessions import SessionDetails, update_session
+
+    session, *_ = session_with_people(make_session, make_trainer, participant, enrol)
+    venue = make_venue()
+    update_session(
+        session,
+        SessionDetails(
+            starts_on=session.starts_on,
+            ends_on=session.ends_on,
+            capacity=session.capacity,
+            city="Konya",
+            venue_id=venue.id,
+            online_url="https://meet.example.org/yeni-oda",
+            requires_approval=False,
+        ),
+        by=None,
+    )
+    db.session.commit()
+    send_due_change_notices(utcnow() + LATER)
+    db.session.commit()
+    message = next(m for m in changed_mails() if m.recipient == "onayli@example.org")
+    assert f"Yer: Konya → {venue.name}" in message.body_text
+    assert "katılım bağlantısı değişti" in message.body_text
+    assert "yeni-oda" not in message.body_text
+    assert all(b"yeni-oda" not in a.content for a in message.attachments)
