@@ -73,6 +73,8 @@ EXPECTED = {
     "catalog.show_session": ALL_200,
     "catalog.show_course": ALL_200,
     "catalog.session_calendar": ALL_200,
+    "catalog.union_calendar": ALL_200,
+    "catalog.union_calendar_feed": ALL_200,
     "catalog.calendar_feed": row(404, 404, 404, 404, 404),
     "catalog.my_calendar": LOGGED_IN,
     "catalog.reset_calendar_token": row(302, 302, 302, 302, 302),

@@ -24,6 +24,7 @@ from .models import (
     clean_text,
     session_trainers,
 )
+from .notices import note_schedule_change
 from .services import session_dates_label
 
 #: Sessions whose schedule can still clash with another: cancelled ones free their trainers.
@@ -225,6 +226,7 @@ def _check_meeting(session: Session, details: MeetingDetails, meeting: Meeting |
 
 def add_meeting(session: Session, details: MeetingDetails, by) -> Meeting:
     _check_meeting(session, details, None)
+    note_schedule_change(session)
     meeting = Meeting(
         day=details.day,
         starts_at=details.starts_at,
@@ -250,6 +252,8 @@ def update_meeting(meeting: Meeting, details: MeetingDetails, by) -> None:
         "topic": clean_text(details.topic),
     }
     changes = audit.diff(meeting, values)
+    if set(changes) - {"topic"}:
+        note_schedule_change(session)
     for key, value in values.items():
         setattr(meeting, key, value)
     if changes:
@@ -264,6 +268,7 @@ def delete_meeting(meeting: Meeting, by) -> None:
     session.ensure_editable()
     if session.status == SessionStatus.PUBLISHED and len(session.meetings) == 1:
         raise DomainError(_("The last meeting of a published session cannot be deleted."))
+    note_schedule_change(session)
     audit.record(
         "meeting.delete", meeting, {"session_id": session.id, "day": str(meeting.day)}, actor=by
     )

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     Date,
@@ -530,3 +531,24 @@ class CalendarToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<CalendarToken user={self.user_id}>"
+
+
+class ChangeNotice(db.Model):
+    """A published session's schedule changed: the people concerned get one mail once the edits
+    stop for a while. `before` is the schedule as it was before the first edit of the batch."""
+
+    __tablename__ = "change_notices"
+    __table_args__ = (UniqueConstraint("session_id", name="uq_change_notices_session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    #: {"place": ..., "online_url": ..., "meetings": [{"id", "day", "start", "end"}, ...]}
+    before: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Naive UTC; every further edit pushes it back, so that a burst of edits makes one mail.
+    due_at: Mapped[datetime] = mapped_column(index=True)
+
+    session: Mapped[Session] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ChangeNotice session={self.session_id} due={self.due_at}>"

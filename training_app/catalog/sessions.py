@@ -12,8 +12,10 @@ from ..core.timeutil import local_to_utc
 from ..core.turkish import format_date_short
 from ..extensions import db
 from . import signals
+from .calendar import session_attachment
 from .meetings import refuse_trainer_clash, refuse_venue_clash
 from .models import TURKEY, Course, Meeting, Session, SessionStatus, Venue, clean_text
+from .notices import note_schedule_change
 from .services import session_dates_label
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -145,6 +147,8 @@ def update_session(session: Session, details: SessionDetails, by) -> None:
             )
     values = _session_values(details, venue)
     changes = audit.diff(session, values)
+    if {"venue_id", "online_url", "city", "country"} & set(changes):
+        note_schedule_change(session)
     for key, value in values.items():
         setattr(session, key, value)
     if changes:
@@ -172,12 +176,14 @@ def cancel_session(session: Session, reason: str, by) -> None:
         raise DomainError(_("Write the reason for the cancellation."), field="reason")
     session.cancel(reason)
     audit.record("session.cancel", session, {"reason": reason}, actor=by)
+    attachments = [session_attachment(session)]
     for person in session.trainers:
         if person.user is not None and person.user.is_active:
             queue_mail(
                 person.user.email,
                 "session_cancelled",
                 locale=person.user.locale,
+                attachments=attachments,
                 person_name=person.full_name,
                 course_title=session.course.title,
                 dates=session_dates_label(session),

@@ -23,6 +23,7 @@ def navigation_for(user) -> list[NavItem]:
     items = [
         NavItem("catalog.list_sessions", _("Catalogue")),
         NavItem("planning.planned_trainings", _("Planned trainings")),
+        NavItem("catalog.union_calendar", _("Calendar")),
     ]
     if not user or not user.is_authenticated:
         return items
