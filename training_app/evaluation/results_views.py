@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..accounts.models import Person, Role
 from ..catalog.models import Category, Course, Session
-from ..core.args import int_arg
+from ..core.args import MAX_ID, int_arg, read_int
 from ..core.errors import DomainError
 from ..core.permissions import admin_required, roles_required
 from ..core.timeutil import local_today
@@ -256,8 +256,7 @@ def remind_municipality(session_id):
     session = db.get_or_404(Session, session_id)
     form = ActionForm()
     own = current_user.coordinated_municipality_ids
-    raw = request.form.get("municipality", "")
-    municipality_id = int(raw) if raw.isascii() and raw.isdigit() else None
+    municipality_id = read_int(request.form.get("municipality"), None, 1, MAX_ID)
     if municipality_id is None and len(own) == 1:
         municipality_id = next(iter(own))
     if municipality_id not in own:
