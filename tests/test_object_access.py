@@ -23,6 +23,7 @@ OUTSIDER_COORDINATOR = {
     "enrollment.show_registration": 404,
     "attendance.registration_attendance": 404,
     "certificates.download": 404,
+    "materials.download": 404,
 }
 
 #: Where the walk's trainer (who teaches the session) may act and another trainer may not.
@@ -37,6 +38,10 @@ OUTSIDER_TRAINER = {
     "attendance.session_attendance": 404,
     "attendance.export_matrix": 404,
     "attendance.registration_attendance": 404,
+    "materials.manage": 404,
+    "materials.add_link": 404,
+    "materials.download": 404,
+    "materials.delete": 404,
 }
 
 

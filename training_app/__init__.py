@@ -157,6 +157,7 @@ def _init_extensions(app: Flask) -> None:
     from .enrollment import models as _enrollment_models  # noqa: F401
     from .evaluation import models as _evaluation_models  # noqa: F401
     from .evaluation import municipality as _evaluation_municipality  # noqa: F401
+    from .materials import models as _materials_models  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
     from .privacy import models as _privacy_models  # noqa: F401
 
@@ -201,6 +202,8 @@ def _register_blueprints(app: Flask) -> None:
     from .evaluation.services import connect_signals as connect_evaluation_signals
     from .evaluation.views import bp as evaluation_bp
     from .evaluation.views import evaluation_offers, open_evaluations
+    from .materials.views import bp as materials_bp
+    from .materials.views import my_materials, session_materials_panel
     from .municipalities.views import bp as municipalities_bp
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
@@ -221,6 +224,7 @@ def _register_blueprints(app: Flask) -> None:
         privacy_bp,
         evaluation_bp,
         evaluation_results_bp,
+        materials_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()
@@ -229,6 +233,8 @@ def _register_blueprints(app: Flask) -> None:
     app.jinja_env.globals["evaluation_offers"] = evaluation_offers
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
     app.jinja_env.globals["my_document_ids"] = my_document_ids
+    app.jinja_env.globals["session_materials_panel"] = session_materials_panel
+    app.jinja_env.globals["my_materials"] = my_materials
 
 
 def _register_error_handlers(app: Flask) -> None:
