@@ -271,9 +271,7 @@ def test_cached_catalogue_shows_every_change_at_once(client, make_session, make_
     assert "Training catalogue" in titles(client.get("/catalogue"))
 
 
-def test_closed_application_period_says_so_instead_of_free_seats(
-    client, make_session, make_course
-):
+def test_closed_application_period_says_so_instead_of_free_seats(client, make_session, make_course):
     """A session with free seats whose application period has ended is not shown as open, even
     from the cached list rendered while it was."""
     from datetime import datetime
@@ -298,3 +296,14 @@ def test_closed_application_period_says_so_instead_of_free_seats(
     page = titles(client.get("/catalogue"))
     assert "Başvuru kapandı" in page
     assert "Boş yer: 30" not in page
+
+
+def test_phone_filters_fold_behind_one_button_open_when_in_use(client, make_session):
+    make_session(city="Çumra")
+    page = titles(client.get("/catalogue"))
+    assert page.index('name="q"') < page.index('name="category"')
+    assert 'data-bs-toggle="collapse"' in page and ">Filtrele</button>" in page
+    assert 'class="col-12 collapse d-lg-block catalogue-more-filters"' in page
+    assert "onclick" not in page
+    page = titles(client.get("/catalogue?city=cumra"))
+    assert 'class="col-12 collapse d-lg-block catalogue-more-filters show"' in page
