@@ -239,3 +239,13 @@ def test_links_are_added_and_opened_through_the_app(
     opened = client.get(f"/materials/{material.id}")
     assert opened.status_code == 302
     assert opened.headers["Location"] == "https://www.mevzuat.gov.tr/4734"
+
+
+def test_trainer_finds_the_materials_page_from_my_sessions(client, make_session, make_trainer):
+    trainer = make_trainer()
+    session = make_session(trainers=[trainer])
+    login(client, trainer.user.email)
+    page = client.get("/my/sessions").get_data(as_text=True)
+    assert f"/sessions/{session.id}/materials" in page
+    page = client.get(f"/sessions/{session.id}/materials").get_data(as_text=True)
+    assert "Dosya ekle" in page and "Bağlantı ekle" in page
