@@ -242,6 +242,13 @@ EXPECTED = {
     "evaluation.send_reminder": ADMIN_ONLY_POST,
     "evaluation.answer": row(302, 403, 403, 403, 403),
     "evaluation.take_test": row(302, 403, 403, 403, 403),
+    # Materials: the walk's trainer added a PDF to the walk's session; `someone` of Selçuklu has a
+    # seat there, so the walk's coordinator sees it; the walk's participant has none. An empty
+    # link form comes back with its errors.
+    "materials.manage": row(302, 404, 404, 200, 200),
+    "materials.add_link": row(302, 404, 404, 400, 400),
+    "materials.download": row(302, 404, 200, 200, 200),
+    "materials.delete": row(302, 404, 404, 302, 302),
     # Evaluation results: the office's pages and exports; a trainer's own figures (the office
     # chooses a trainer first: its export without one is 404); a coordinator's response rates
     # (the walk's session has no evaluation: the reminder goes back with a message).
@@ -298,6 +305,7 @@ def make_url_args(make_user) -> dict:
     planning = _planning(session, someone.person.municipality_id)
     message = _failed_mail(someone)
     questionnaire, test_question = _evaluation(session)
+    material = _material(session)
     return {
         **planning,
         "user_id": someone.id,
@@ -328,6 +336,7 @@ def make_url_args(make_user) -> dict:
         "question_id": questionnaire.sections[0].questions[0].id,
         "test_question_id": test_question.id,
         "attempt_kind": "pre",
+        "material_id": material.id,
     }
 
 
@@ -408,6 +417,24 @@ def _evaluation(session):
     db.session.add(KnowledgeTest(course_id=session.course_id, questions=[question]))
     db.session.commit()
     return default_questionnaire(), question
+
+
+def _material(session):
+    """A PDF the walk's trainer added to the walk's session."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from training_app.extensions import db
+    from training_app.materials.services import add_file
+
+    writer, pdf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(pdf)
+    trainer = session.trainers[0].user
+    material = add_file(session, pdf.getvalue(), "sunum.pdf", "Sunum", trainer)
+    db.session.commit()
+    return material
 
 
 def _deletion_request(someone):

@@ -30,6 +30,7 @@ OUTSIDER_COORDINATOR = {
     "planning.delete_need": 404,
     "planning.submit_drafts": 404,
     "planning.needs_and_attendance": 404,
+    "materials.download": 404,
 }
 
 #: Where the walk's trainer (who teaches the session) may act and another trainer may not.
@@ -44,6 +45,10 @@ OUTSIDER_TRAINER = {
     "attendance.session_attendance": 404,
     "attendance.export_matrix": 404,
     "attendance.registration_attendance": 404,
+    "materials.manage": 404,
+    "materials.add_link": 404,
+    "materials.download": 404,
+    "materials.delete": 404,
 }
 
 

@@ -5,7 +5,7 @@ The use cases live beside this module: courses.py (categories, venues, courses),
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import contains_eager, selectinload
@@ -164,28 +164,31 @@ def catalogue_page(filters: CatalogueFilters, today: date, page: int = 1, per_pa
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
 
 
-def catalogue_version() -> tuple:
+def catalogue_version(now: datetime | None = None) -> tuple:
     """What the public catalogue shows has changed when this value has: one cheap query.
 
     Every change that the catalogue displays moves one of these: a session's row (status,
     dates, place, seats_taken, meetings and trainers through its calendar sequence), a
-    course's, a category's or a venue's updated_at, or the number of sessions.
+    course's, a category's or a venue's updated_at, or the number of sessions; with `now`,
+    also the number of application periods opened or closed by then (a badge shows them).
     """
 
     def newest(column):
         return select(func.max(column)).scalar_subquery()
 
-    return tuple(
-        db.session.execute(
-            select(
-                select(func.count(Session.id)).scalar_subquery(),
-                newest(Session.updated_at),
-                newest(Course.updated_at),
-                newest(Category.updated_at),
-                newest(Venue.updated_at),
-            )
-        ).one()
-    )
+    def passed(column):
+        return select(func.count(Session.id)).where(column <= now).scalar_subquery()
+
+    columns = [
+        select(func.count(Session.id)).scalar_subquery(),
+        newest(Session.updated_at),
+        newest(Course.updated_at),
+        newest(Category.updated_at),
+        newest(Venue.updated_at),
+    ]
+    if now is not None:
+        columns += [passed(Session.enrolment_opens_at), passed(Session.enrolment_closes_at)]
+    return tuple(db.session.execute(select(*columns)).one())
 
 
 def catalogue_choices(today: date) -> dict:

@@ -83,7 +83,7 @@ def list_sessions():
             str(get_locale()),
             today,
             tuple(sorted(request.args.items(multi=True))),
-            services.catalogue_version(),
+            services.catalogue_version(utcnow()),
         )
         results = cache.get(key)
         if results is not None:
@@ -110,6 +110,7 @@ def _render_results(today: date) -> Markup:
             filters=filters,
             pager_args=args,
             dates_label=services.session_dates_label,
+            now=utcnow(),
         )
     )
 
