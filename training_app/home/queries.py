@@ -31,6 +31,8 @@ LIMIT = 5
 NEW_DOCUMENT_DAYS = 30
 #: A no-show is followed up for this long after the session ended.
 NO_SHOW_DAYS = 90
+#: "Open to you" looks this far ahead: a calendar month would be empty on its last day.
+OPEN_WINDOW = timedelta(days=31)
 #: A join link shows from this long before a meeting until it ends.
 JOIN_LINK_LEAD = timedelta(minutes=30)
 
@@ -74,9 +76,10 @@ class ParticipantHome:
 
     @property
     def is_empty(self) -> bool:
-        return not (
-            self.next_training or self.pending or self.waitlisted or self.new_documents
-        ) and not self.open_to_me
+        return (
+            not (self.next_training or self.pending or self.waitlisted or self.new_documents)
+            and not self.open_to_me
+        )
 
 
 def participant_home(person: Person, now: datetime | None = None) -> ParticipantHome:
@@ -164,10 +167,10 @@ def _waitlist_places(registrations: list[Registration]) -> list[tuple[Registrati
 
 
 def _open_this_month(person: Person, now: datetime, taken: set[int]) -> list[Session]:
-    """Published sessions starting this month whose application period is open now and whose
-    course admits the person's position (a course with no audience admits everyone)."""
+    """Published sessions starting within the coming month (not yet begun) whose application
+    period is open now and whose course admits the person's position (a course with no
+    audience admits everyone)."""
     today = now.date()
-    _first, last = month_bounds(today)
     now_utc = local_to_utc(now)
     restricted = select(CourseAudience.course_id).where(CourseAudience.course_id == Course.id)
     admitted = ~restricted.exists()
@@ -185,14 +188,20 @@ def _open_this_month(person: Person, now: datetime, taken: set[int]) -> list[Ses
         Session.status == SessionStatus.PUBLISHED,
         Course.is_published.is_(True),
         Session.starts_on >= today,
-        Session.starts_on <= last,
+        Session.starts_on <= today + OPEN_WINDOW,
         or_(Session.enrolment_opens_at.is_(None), Session.enrolment_opens_at <= now_utc),
         or_(Session.enrolment_closes_at.is_(None), Session.enrolment_closes_at > now_utc),
         admitted,
     )
     if taken:
         query = query.where(Session.id.not_in(taken))
-    return db.session.scalars(query.order_by(Session.starts_on, Session.id).limit(LIMIT)).all()
+    # A session of today whose first meeting has begun takes no more applications.
+    candidates = db.session.scalars(
+        query.order_by(Session.starts_on, Session.id).limit(LIMIT * 2)
+    ).all()
+    return [s for s in candidates if not s.meetings or min(m.start for m in s.meetings) > now][
+        :LIMIT
+    ]
 
 
 # --- trainer ---------------------------------------------------------------------------------
@@ -286,9 +295,7 @@ def coordinator_home(user: User, now: datetime | None = None) -> CoordinatorHome
             Session.ends_on >= first,
         )
     )
-    home.this_month_count = db.session.scalar(
-        select(func.count()).select_from(in_month.subquery())
-    )
+    home.this_month_count = db.session.scalar(select(func.count()).select_from(in_month.subquery()))
     home.this_month = db.session.scalars(
         in_month.options(*details).order_by(Session.starts_on, Registration.id).limit(LIMIT)
     ).all()
