@@ -1,12 +1,19 @@
 """Each demo login lands on its own home page: the sections of its roles, every link opening
 its work, no serious accessibility problem, on a desktop and on a 390 px phone."""
 
+from datetime import time, timedelta
+
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests.e2e.test_accessibility import BLOCKING_IMPACTS, axe, describe
+from training_app.accounts.models import Person, User
+from training_app.catalog.models import Session, SessionStatus
+from training_app.core.timeutil import local_now
 from training_app.demo import load_demo_data
 from training_app.demo.people import DEMO_DOMAIN, DEMO_PASSWORD
+from training_app.enrollment import services as enrollment
 from training_app.extensions import db
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -21,8 +28,42 @@ LOGINS = {
 
 @pytest.fixture
 def demo(live_app):
+    """The demo data, on a day when its trainer teaches and its participant has a seat: the
+    office registers the participant for a session and a meeting moves to now."""
     with live_app.app_context():
         load_demo_data()
+        db.session.commit()
+        users = {
+            u.email.split("@")[0]: u
+            for u in db.session.scalars(select(User).where(User.email.like(f"%@{DEMO_DOMAIN}")))
+        }
+        person = users["katilimci"].person
+        seat = next(
+            s
+            for s in db.session.scalars(
+                select(Session)
+                .where(Session.status == SessionStatus.PUBLISHED)
+                .order_by(Session.starts_on, Session.id)
+            )
+            if enrollment.eligibility_problem(person, s, check_window=False) is None
+        )
+        enrollment.enroll(person, seat, by=users["admin"], nominated=True, check_window=False)
+        taught = db.session.scalars(
+            select(Session)
+            .join(Session.trainers)
+            .where(
+                Person.id == users["egitmen"].person.id,
+                Session.status == SessionStatus.PUBLISHED,
+            )
+            .order_by(Session.starts_on)
+        ).first()
+        now = local_now()
+        meeting = taught.meetings[0]
+        meeting.day = taught.starts_on = now.date()
+        meeting.starts_at = max(time(0), (now - timedelta(minutes=30)).time()).replace(
+            second=0, microsecond=0
+        )
+        meeting.ends_at = time(23, 59)
         db.session.commit()
         db.session.remove()
 
@@ -56,12 +97,25 @@ def test_each_demo_login_lands_on_its_home_page(browser, base_url, demo, role):
             _log_in(page, login)
             section = page.locator(selector)
             expect(section.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+            if role == "participant":
+                card = section.locator("#next-training")
+                expect(card).to_contain_text("Sıradaki eğitiminiz")
+                expect(card.get_by_role("link", name="Takvimime ekle")).to_be_visible()
             if role == "trainer":
                 # Today's meetings come first, each with its roll-call button.
                 expect(section.get_by_role("heading", name="Bugün", exact=True)).to_be_visible()
+                button = section.locator("#todays-meetings").get_by_role("link").first
+                expect(button).to_contain_text("Yoklama al")
             if role == "coordinator":
                 expect(section).to_contain_text("Kararınızı bekleyen başvurular")
+                expect(section.get_by_role("button", name="Onayla").first).to_be_visible()
+            if role == "office":
+                expect(section.locator("#office-tasks li").first).to_be_visible()
             assert _links_land(context, page, selector) > 0
+            if role == "trainer":
+                button.click()
+                expect(page.get_by_role("heading", level=1)).to_contain_text("Yoklama")
+                page.go_back()
             page.screenshot(path=f"/tmp/home-{role}-{name}.png", full_page=True)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], f"{role} on {name} scrolls sideways ({width}px)"
