@@ -28,7 +28,6 @@ def home():
     """Start page: the next trainings and the catalogue search for visitors; for a signed-in
     person, one section per role they hold with their next piece of work."""
     from ..accounts.models import Role
-    from ..enrollment.forms import DecisionForm
     from ..home import queries
     from .mail import failed_count
     from .timeutil import local_now
@@ -52,8 +51,6 @@ def home():
         else None,
         office=queries.office_home(now) if is_admin else None,
         failed_mail=failed_count() if is_admin else 0,
-        decision_form=DecisionForm() if Role.COORDINATOR in roles else None,
-        now=now,
     )
 
 
