@@ -37,6 +37,9 @@ OUTSIDER_TRAINER = {
     "attendance.session_attendance": 404,
     "attendance.export_matrix": 404,
     "attendance.registration_attendance": 404,
+    "online.set_code": 404,
+    "online.upload_report": 404,
+    "online.confirm_report": 404,
 }
 
 
