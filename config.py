@@ -85,6 +85,12 @@ class Config:
     PRINT_CHUNK_SIZE = int(os.environ.get("PRINT_CHUNK_SIZE", "0"))
     #: Where merged bulk-print PDFs are kept until downloaded (shared by every web worker).
     PRINT_JOB_DIR = os.environ.get("PRINT_JOB_DIR", str(INSTANCE_DIR / "print_jobs"))
+    #: Where the files of sessions' materials are kept (outside static/: every download is
+    #: checked and audited); shared by every web worker.
+    MATERIALS_DIR = os.environ.get("MATERIALS_DIR", str(INSTANCE_DIR / "materials"))
+    #: Largest material file accepted, in bytes (an upload request may exceed
+    #: MAX_CONTENT_LENGTH up to this).
+    MATERIAL_MAX_BYTES = int(os.environ.get("MATERIAL_MAX_BYTES", str(20 * 1024 * 1024)))
     #: Optional logo printed on documents, a path under static/ (e.g. "img/logo.png").
     CERTIFICATE_LOGO = os.environ.get("CERTIFICATE_LOGO", "")
     #: Processes rendering a bulk print's chunks in parallel (1: in the worker itself).

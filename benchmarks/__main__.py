@@ -25,6 +25,7 @@ BENCHMARKS = (
     "pages",
     "dashboard",
     "evaluation",
+    "planning",
 )
 RESULTS = Path(__file__).with_name("results.md")
 
@@ -204,6 +205,24 @@ def _rows(results: dict) -> list[tuple[str, str, str]]:
                 f"yearly section over {large['year_answers']:,} answers "
                 f"**{large['section']['ms']:.0f} ms** ({large['section']['queries']} queries, "
                 f"{small['section']['queries']} with {small['year_answers']:,})",
+            )
+        )
+    if pl := results.get("planning"):
+        d, p = pl["demand"], pl["delivery"]
+        rows.append(
+            (
+                "consolidated demand",
+                f"39 municipalities × 40 needs ({d['needs']:,}), {d['topics']} topics, "
+                f"{pl['database']}, median of {pl['repeats']}",
+                f"**{d['ms']:.0f} ms** ({d['queries']} queries)",
+            )
+        )
+        rows.append(
+            (
+                "plan against delivery",
+                f"{p['lines']} plan lines over the large data set, {p['held']} sessions held "
+                f"in the plan, {p['outside']} outside it, median of {pl['repeats']}",
+                f"**{p['ms']:.0f} ms** ({p['queries']} queries)",
             )
         )
     return rows

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 
 from faker import Faker
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import Integer, create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
@@ -726,7 +726,14 @@ def _reset_sequences(database_url: str) -> None:
     if not database_url.startswith("postgresql"):
         return
     for table in db.metadata.sorted_tables:
-        if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
+        id_column = table.c.get("id")
+        # Integer ids only: a text id (anonymous evaluation responses) has no sequence.
+        if (
+            id_column is not None
+            and id_column.primary_key
+            and id_column.autoincrement
+            and isinstance(id_column.type, Integer)
+        ):
             db.session.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "

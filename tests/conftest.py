@@ -99,9 +99,10 @@ def build_app(overrides: dict | None = None):
 
 
 @pytest.fixture
-def app():
+def app(tmp_path):
     global _schema_ready
-    app = build_app()
+    # Materials' files go to the test's own folder, never to the instance folder.
+    app = build_app({"MATERIALS_DIR": str(tmp_path / "materials")})
     with app.app_context():
         if not USING_POSTGRES:
             db.create_all()

@@ -73,6 +73,8 @@ EXPECTED = {
     "catalog.show_session": ALL_200,
     "catalog.show_course": ALL_200,
     "catalog.session_calendar": ALL_200,
+    "catalog.union_calendar": ALL_200,
+    "catalog.union_calendar_feed": ALL_200,
     "catalog.calendar_feed": row(404, 404, 404, 404, 404),
     "catalog.my_calendar": LOGGED_IN,
     "catalog.reset_calendar_token": row(302, 302, 302, 302, 302),
@@ -92,6 +94,8 @@ EXPECTED = {
     "catalog_admin.show_course": ADMIN_ONLY,
     "catalog_admin.edit_course": ADMIN_ONLY,
     "catalog_admin.set_course_published": ADMIN_ONLY_POST,
+    # The walk's course has a session: its deletion is refused.
+    "catalog_admin.delete_course": ADMIN_ONLY_POST,
     "catalog_admin.list_sessions": ADMIN_ONLY,
     "catalog_admin.create_session": ADMIN_ONLY,
     "catalog_admin.show_session": ADMIN_ONLY,
@@ -186,6 +190,42 @@ EXPECTED = {
     "privacy.admin_notices": ADMIN_ONLY,
     "privacy.new_notice": ADMIN_ONLY,
     "privacy.show_notice": ADMIN_ONLY,
+    # Planning: the walk's needs call is open and holds a draft need of Selçuklu (the walk's
+    # coordinator's); the walk's plan is approved, with one line. The office is sent from the
+    # coordinators' page to its own; an approved plan's line forms send back to the plan.
+    "planning.my_needs": row(302, 403, 200, 403, 302),
+    "planning.municipality_needs": COORDINATOR_OR_ADMIN,
+    "planning.new_need": COORDINATOR_OR_ADMIN,
+    "planning.edit_need": COORDINATOR_OR_ADMIN,
+    "planning.delete_need": row(302, 403, 302, 403, 302),
+    "planning.submit_drafts": row(302, 403, 302, 403, 302),
+    "planning.needs_and_attendance": COORDINATOR_OR_ADMIN,
+    # The walk's course has an open session: asking to be told is refused with a message; the
+    # office's walk has hidden the course by then (set_course_published without "published").
+    "planning.declare_interest": row(302, 302, 302, 302, 404),
+    "planning.withdraw_interest": row(302, 302, 302, 302, 302),
+    "planning.published_plan": ALL_200,
+    "planning.plan_pdf": ALL_200,
+    "planning.planned_trainings": ALL_200,
+    "planning_admin.list_calls": ADMIN_ONLY,
+    "planning_admin.show_call": ADMIN_ONLY,
+    "planning_admin.reopen_call": ADMIN_ONLY_POST,
+    "planning_admin.remind": ADMIN_ONLY_POST,
+    "planning_admin.show_demand": ADMIN_ONLY,
+    "planning_admin.export_demand": ADMIN_ONLY,
+    "planning_admin.map_topic": ADMIN_ONLY_POST,
+    "planning_admin.unmap_topic": ADMIN_ONLY_POST,
+    "planning_admin.list_plans": ADMIN_ONLY,
+    "planning_admin.show_plan": ADMIN_ONLY,
+    "planning_admin.new_line": ADMIN_ONLY_POST,
+    "planning_admin.edit_line": ADMIN_ONLY_POST,
+    "planning_admin.delete_line": ADMIN_ONLY_POST,
+    "planning_admin.lines_from_demand": ADMIN_ONLY_POST,
+    "planning_admin.approve_plan": ADMIN_ONLY_POST,
+    "planning_admin.revise_plan": ADMIN_ONLY_POST,
+    "planning_admin.line_session": ADMIN_ONLY,
+    "planning_admin.show_delivery": ADMIN_ONLY,
+    "planning_admin.export_delivery": ADMIN_ONLY,
     # Evaluation: the walk's questionnaire is the seeded default; posts without an action (or
     # with empty forms) come back refused; the walk's session has not been asked yet, so its
     # form refuses everyone, and nobody of the walk is registered for its knowledge test.
@@ -202,6 +242,13 @@ EXPECTED = {
     "evaluation.send_reminder": ADMIN_ONLY_POST,
     "evaluation.answer": row(302, 403, 403, 403, 403),
     "evaluation.take_test": row(302, 403, 403, 403, 403),
+    # Materials: the walk's trainer added a PDF to the walk's session; `someone` of Selçuklu has a
+    # seat there, so the walk's coordinator sees it; the walk's participant has none. An empty
+    # link form comes back with its errors.
+    "materials.manage": row(302, 404, 404, 200, 200),
+    "materials.add_link": row(302, 404, 404, 400, 400),
+    "materials.download": row(302, 404, 200, 200, 200),
+    "materials.delete": row(302, 404, 404, 302, 302),
     # Evaluation results: the office's pages and exports; a trainer's own figures (the office
     # chooses a trainer first: its export without one is 404); a coordinator's response rates
     # (the walk's session has no evaluation: the reminder goes back with a message).
@@ -255,9 +302,12 @@ def make_url_args(make_user) -> dict:
     db.session.commit()
     certificate, signatory, job = _documents(session, registration)
     deletion_request = _deletion_request(someone)
+    planning = _planning(session, someone.person.municipality_id)
     message = _failed_mail(someone)
     questionnaire, test_question = _evaluation(session)
+    material = _material(session)
     return {
+        **planning,
         "user_id": someone.id,
         "municipality_id": someone.person.municipality_id,
         "unit_id": someone.person.municipality.units[-1].id,
@@ -286,6 +336,46 @@ def make_url_args(make_user) -> dict:
         "question_id": questionnaire.sections[0].questions[0].id,
         "test_question_id": test_question.id,
         "attempt_kind": "pre",
+        "material_id": material.id,
+    }
+
+
+def _planning(session, municipality_id) -> dict:
+    """An open needs call with a draft need of `someone`'s municipality; an approved plan of
+    the same year with one line of the walk's course."""
+    from datetime import date, timedelta
+
+    from training_app.core.timeutil import local_today
+    from training_app.extensions import db
+    from training_app.planning.models import AnnualPlan, Need, NeedsCall, PlanLine, PlanStatus
+
+    today = local_today()
+    call = NeedsCall(year=today.year + 1, deadline=today + timedelta(days=30))
+    need = Need(call=call, municipality_id=municipality_id, topic="Arşiv yönetimi")
+    plan = AnnualPlan(
+        year=call.year,
+        version=1,
+        status=PlanStatus.APPROVED,
+        decision_date=date(today.year, 11, 20),
+        decision_number="2026/45",
+    )
+    line = PlanLine(
+        plan=plan,
+        course_id=session.course_id,
+        month=3,
+        sort_month=3,
+        city="Konya",
+        planned_sessions=1,
+        planned_capacity=30,
+    )
+    db.session.add_all([call, need, plan, line])
+    db.session.commit()
+    return {
+        "call_id": call.id,
+        "need_id": need.id,
+        "plan_id": plan.id,
+        "line_id": line.id,
+        "year": plan.year,
     }
 
 
@@ -327,6 +417,24 @@ def _evaluation(session):
     db.session.add(KnowledgeTest(course_id=session.course_id, questions=[question]))
     db.session.commit()
     return default_questionnaire(), question
+
+
+def _material(session):
+    """A PDF the walk's trainer added to the walk's session."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from training_app.extensions import db
+    from training_app.materials.services import add_file
+
+    writer, pdf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(pdf)
+    trainer = session.trainers[0].user
+    material = add_file(session, pdf.getvalue(), "sunum.pdf", "Sunum", trainer)
+    db.session.commit()
+    return material
 
 
 def _deletion_request(someone):

@@ -16,6 +16,7 @@ CACHEABLE = {
     "api.show_session",
     "api.openapi",
     "catalog.session_calendar",
+    "catalog.union_calendar_feed",
     "core.favicon",
 }
 

@@ -23,6 +23,14 @@ OUTSIDER_COORDINATOR = {
     "enrollment.show_registration": 404,
     "attendance.registration_attendance": 404,
     "certificates.download": 404,
+    # The walk's needs call: Selçuklu's answer and draft need are not another coordinator's.
+    "planning.municipality_needs": 404,
+    "planning.new_need": 404,
+    "planning.edit_need": 404,
+    "planning.delete_need": 404,
+    "planning.submit_drafts": 404,
+    "planning.needs_and_attendance": 404,
+    "materials.download": 404,
 }
 
 #: Where the walk's trainer (who teaches the session) may act and another trainer may not.
@@ -40,6 +48,10 @@ OUTSIDER_TRAINER = {
     "online.set_code": 404,
     "online.upload_report": 404,
     "online.confirm_report": 404,
+    "materials.manage": 404,
+    "materials.add_link": 404,
+    "materials.download": 404,
+    "materials.delete": 404,
 }
 
 
@@ -50,9 +62,14 @@ def _snapshot(outsider=None):
     from training_app.attendance.models import AttendanceMark
     from training_app.certificates.models import Certificate
     from training_app.enrollment.models import Registration
+    from training_app.planning.models import Need
 
     db.session.expire_all()
     return {
+        "needs": sorted(
+            (n.id, n.status.value, n.topic, n.people_count)
+            for n in db.session.scalars(select(Need))
+        ),
         "registrations": sorted(
             (r.id, r.status.value, r.person_id, r.session_id)
             for r in db.session.scalars(select(Registration))

@@ -157,7 +157,9 @@ def _init_extensions(app: Flask) -> None:
     from .enrollment import models as _enrollment_models  # noqa: F401
     from .evaluation import models as _evaluation_models  # noqa: F401
     from .evaluation import municipality as _evaluation_municipality  # noqa: F401
+    from .materials import models as _materials_models  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
+    from .planning import models as _planning_models  # noqa: F401
     from .privacy import models as _privacy_models  # noqa: F401
 
     @login_manager.user_loader
@@ -203,7 +205,14 @@ def _register_blueprints(app: Flask) -> None:
     from .evaluation.services import connect_signals as connect_evaluation_signals
     from .evaluation.views import bp as evaluation_bp
     from .evaluation.views import evaluation_offers, open_evaluations
+    from .materials.views import bp as materials_bp
+    from .materials.views import my_materials, session_materials_panel
     from .municipalities.views import bp as municipalities_bp
+    from .planning.admin_views import bp as planning_admin_bp
+    from .planning.interest import connect_signals as connect_planning_signals
+    from .planning.usage import connect_signals as connect_usage_signals
+    from .planning.views import bp as planning_bp
+    from .planning.views import interest_panel, planning_tasks
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
 
@@ -224,16 +233,25 @@ def _register_blueprints(app: Flask) -> None:
         privacy_bp,
         evaluation_bp,
         evaluation_results_bp,
+        planning_bp,
+        planning_admin_bp,
+        materials_bp,
     ):
         app.register_blueprint(bp)
     connect_signals()
     connect_evaluation_signals()
+    connect_planning_signals()
+    connect_usage_signals()
     app.jinja_env.globals["open_evaluations"] = open_evaluations
     app.jinja_env.globals["evaluation_offers"] = evaluation_offers
+    app.jinja_env.globals["interest_panel"] = interest_panel
+    app.jinja_env.globals["planning_tasks"] = planning_tasks
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
     app.jinja_env.globals["online_session_box"] = online_session_box
     app.jinja_env.globals["online_home_boxes"] = online_home_boxes
     app.jinja_env.globals["my_document_ids"] = my_document_ids
+    app.jinja_env.globals["session_materials_panel"] = session_materials_panel
+    app.jinja_env.globals["my_materials"] = my_materials
 
 
 def _register_error_handlers(app: Flask) -> None:

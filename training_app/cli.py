@@ -111,9 +111,10 @@ def register_cli(app: Flask) -> None:
         """Deliver queued mail from the outbox (failed messages are retried later)."""
         import time
 
-        from .core.mail import deliver_pending
+        from .core.mail import deliver_pending, run_feeders
 
         while True:
+            run_feeders()
             sent, failed = deliver_pending()
             if sent or failed or not loop:
                 click.echo(f"Mail sent: {sent}, failed (will retry): {failed}")

@@ -1,7 +1,7 @@
 """meetings: online_code (the code a trainer says aloud; "Katıldım" requires it when set)
 
 Revision ID: 0dd185a260bc
-Revises: 7f58e03e6156
+Revises: 7dcc515e9165
 Create Date: 2026-11-30 00:47:07.739608
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0dd185a260bc"
-down_revision = "7f58e03e6156"
+down_revision = "7dcc515e9165"
 branch_labels = None
 depends_on = None
 

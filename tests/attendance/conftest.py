@@ -21,10 +21,21 @@ from training_app.extensions import db
 def taught_session(make_session, make_course, make_user, participant):  # noqa: F811
     """make(people=3, hours=(3, 3), **course_fields) -> (session, trainer_user, registrations).
 
-    One meeting per entry of `hours`, on consecutive days starting in ten days, from 09:00.
+    One meeting per entry of `hours`, on consecutive days from 09:00. People enrol while the
+    session is ahead (starting in ten days, or on `day`); then, unless started=False, the whole
+    timetable moves back to end before today, so that its meetings can be marked (marks are
+    refused before a meeting starts).
     """
 
-    def make(people: int = 3, hours=(3, 3), last_names=None, course=None, day=None, **fields):
+    def make(
+        people: int = 3,
+        hours=(3, 3),
+        last_names=None,
+        course=None,
+        day=None,
+        started=True,
+        **fields,
+    ):
         from training_app.core.timeutil import local_today
 
         start = day or local_today() + timedelta(days=10)
@@ -50,6 +61,12 @@ def taught_session(make_session, make_course, make_user, participant):  # noqa: 
             last = last_names[n] if last_names else f"Soyad{n}"
             user = participant(last_name=last)
             registrations.append(enrollment.enroll(user.person, session, by=user))
+        if started:
+            shift = session.starts_on - (local_today() - timedelta(days=len(hours)))
+            session.starts_on -= shift
+            session.ends_on -= shift
+            for meeting in session.meetings:
+                meeting.day -= shift
         db.session.commit()
         return session, trainer, registrations
 

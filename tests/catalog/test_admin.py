@@ -209,3 +209,47 @@ def test_saving_trainers_says_when_nothing_was_chosen_and_what_changed(
     assert "Değişiklik yok" in page and "Eğitmenler kaydedildi" not in page
     page = text(client.post(url, data={"trainer_ids": [omer.id]}, follow_redirects=True))
     assert "Eğitmenler kaydedildi. Çıkarılan: Ayşe Demir." in page
+
+
+def _primary_actions(page: str) -> list[tuple[str, str]]:
+    import re
+
+    return re.findall(r'data-primary-action="(\w+)">([^<]+)<', page)
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("draft", ("publish", "Yayımla")),
+        ("coming", ("registrations", "Kayıtlar")),
+        ("today", ("attendance", "Yoklama al")),
+        ("ended", ("close", "Eğitim dönemini kapat")),
+        ("completed", ("documents", "Belgeleri düzenle")),
+        ("cancelled", None),
+    ],
+)
+def test_session_page_shows_one_primary_action_for_its_state(
+    client, login_as, make_session, make_trainer, state, expected
+):
+    login_as(Role.ADMIN)
+    today = local_today()
+    starts_on = {
+        "today": today,
+        "ended": today - timedelta(days=3),
+        "completed": today - timedelta(days=3),
+    }.get(state, today + timedelta(days=10))
+    status = {
+        "draft": SessionStatus.DRAFT,
+        "completed": SessionStatus.COMPLETED,
+        "cancelled": SessionStatus.CANCELLED,
+    }.get(state, SessionStatus.PUBLISHED)
+    meetings = [(starts_on, time(0, 0), time(23, 59))]
+    session = make_session(
+        starts_on=starts_on, days=1, meetings=meetings, status=status, trainers=[make_trainer()]
+    )
+    page = text(client.get(f"/admin/catalogue/sessions/{session.id}"))
+    assert _primary_actions(page) == ([expected] if expected else [])
+    assert page.count("btn btn-primary") == (1 if expected else 0)
+    # The rest stay reachable, grouped below it.
+    assert f"/sessions/{session.id}/materials" in page
+    assert f"/admin/sessions/{session.id}/roster" in page

@@ -269,3 +269,41 @@ def test_cached_catalogue_shows_every_change_at_once(client, make_session, make_
     # Another language is another entry.
     client.post("/language/en")
     assert "Training catalogue" in titles(client.get("/catalogue"))
+
+
+def test_closed_application_period_says_so_instead_of_free_seats(client, make_session, make_course):
+    """A session with free seats whose application period has ended is not shown as open, even
+    from the cached list rendered while it was."""
+    from datetime import datetime
+
+    from training_app.core.timeutil import utcnow
+
+    session = make_session(course=make_course(title="Afet Yönetimi"), capacity=30)
+    session.enrolment_closes_at = utcnow() + timedelta(days=1)
+    later = make_session(course=make_course(title="Arşiv Yönetimi"), capacity=20)
+    later.enrolment_opens_at = datetime(2099, 1, 1, 9)
+    db.session.commit()
+    page = titles(client.get("/catalogue"))
+    assert "Boş yer: 30" in page
+    assert "Boş yer: 20" not in page and "Başvurular 01.01.2099" in page
+    # The period closes: no edit of the session (updated_at stays), only time passes.
+    db.session.execute(
+        Session.__table__.update()
+        .where(Session.id == session.id)
+        .values(enrolment_closes_at=utcnow() - timedelta(minutes=1), updated_at=session.updated_at)
+    )
+    db.session.commit()
+    page = titles(client.get("/catalogue"))
+    assert "Başvuru kapandı" in page
+    assert "Boş yer: 30" not in page
+
+
+def test_phone_filters_fold_behind_one_button_open_when_in_use(client, make_session):
+    make_session(city="Çumra")
+    page = titles(client.get("/catalogue"))
+    assert page.index('name="q"') < page.index('name="category"')
+    assert 'data-bs-toggle="collapse"' in page and ">Filtrele</button>" in page
+    assert 'class="col-12 collapse d-lg-block catalogue-more-filters"' in page
+    assert "onclick" not in page
+    page = titles(client.get("/catalogue?city=cumra"))
+    assert 'class="col-12 collapse d-lg-block catalogue-more-filters show"' in page

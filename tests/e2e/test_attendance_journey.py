@@ -151,3 +151,19 @@ def test_trainer_marks_thirty_on_a_phone_and_a_participant_checks_in(browser, ba
 
         assert db.session.query(AttendanceMark).count() == 31
         db.session.remove()
+
+
+def test_roster_buttons_stay_on_one_row_on_a_360_px_phone(browser, base_url, live_app):
+    meeting_id, _token = _setup(live_app, people=2)
+    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="tr-TR")
+    page = context.new_page()
+    _login(page, "egitmen@kbb.example.org")
+    page.goto(f"/attendance/meetings/{meeting_id}")
+    buttons = page.locator(".roster-row").first.locator("button[name=status]")
+    expect(buttons).to_have_count(4)
+    boxes = [buttons.nth(i).bounding_box() for i in range(4)]
+    assert len({round(box["y"]) for box in boxes}) == 1, boxes
+    assert all(box["height"] >= 40 and box["width"] >= 60 for box in boxes), boxes
+    assert max(box["x"] + box["width"] for box in boxes) <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()

@@ -324,3 +324,25 @@ def test_admin_creates_and_publishes_a_session_that_appears_in_the_catalogue(pag
         "Özlem Çınar (Bilgi İşlem Şefi)"
     )
     expect(page.locator("dt:text-is('Boş yer') + dd")).to_have_text("30")
+
+
+def test_on_a_phone_the_filters_fold_behind_one_button(page: Page, live_app):
+    """At 360 px the search box comes first and the six other filters open with "Filtrele"."""
+    _visitor_catalogue(live_app)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/catalogue")
+    search = page.get_by_role("searchbox").or_(page.get_by_label("Ara", exact=False)).first
+    expect(search).to_be_visible()
+    city = page.locator("select[name=city]")
+    expect(city).to_be_hidden()
+    page.get_by_role("button", name="Filtrele").click()
+    expect(city).to_be_visible()
+    city.select_option(label="Çumra")
+    page.get_by_role("button", name="Göster").click()
+    expect(page.get_by_role("status")).to_contain_text("2")
+    # The filter in use stays in view after the search.
+    expect(page.locator("select[name=city]")).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/catalogue")
+    expect(page.locator("select[name=delivery]")).to_be_visible()
+    expect(page.get_by_role("button", name="Filtrele")).to_be_hidden()

@@ -96,10 +96,9 @@ def test_apply_approve_waitlist_and_promotion(page, live_app):
 
     _login(page, "egitim@ilgin.bel.tr")
     page.get_by_role("link", name="Onaylar").click()
-    page.get_by_label("Ayşe Işık").check()
-    page.get_by_label("Karar").select_option("approve")
-    page.get_by_role("button", name="Kararı uygula").click()
-    expect(page.get_by_text("1 başvuru karara bağlandı.")).to_be_visible()
+    # The row's own button decides that application alone.
+    page.get_by_role("button", name="Ayşe Işık: onayla").click()
+    expect(page.get_by_text("1 başvuru onaylandı; kayıtları kesinleşti.")).to_be_visible()
     _logout(page)
 
     _login(page, "ilk@ilgin.bel.tr")
@@ -118,9 +117,11 @@ def test_apply_approve_waitlist_and_promotion(page, live_app):
     _logout(page)
     _login(page, "egitim@ilgin.bel.tr")
     page.goto("/coordinator/requests")
-    page.get_by_label("Çağrı Öztürk").check()
+    page.get_by_role("checkbox", name="Çağrı Öztürk").check()
     page.get_by_role("button", name="Kararı uygula").click()
-    expect(page.get_by_text("1 başvuru karara bağlandı.")).to_be_visible()
+    expect(
+        page.get_by_text("0 başvuru onaylandı, 1 başvuru yedek listeye alındı", exact=False)
+    ).to_be_visible()
     _logout(page)
     _login(page, "ikinci@ilgin.bel.tr")
     page.goto("/my/trainings")

@@ -69,10 +69,43 @@ def test_coordinator_approves_many_and_refusal_needs_a_reason(
         data={"registration_ids": [regs[0].id, regs[1].id, foreign.id], "decision": "approve"},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "2 başvuru karara bağlandı." in page
+    assert "2 başvuru onaylandı; kayıtları kesinleşti." in page
     statuses = {r.id: r.status for r in db.session.scalars(select(Registration))}
     assert statuses[regs[0].id] == statuses[regs[1].id] == S.CONFIRMED
     assert statuses[regs[2].id] == statuses[foreign.id] == S.PENDING_APPROVAL
+
+
+def test_approve_or_refuse_one_row_and_the_message_counts_the_waiting_list(
+    client, make_session, participant, make_user, enrol
+):
+    session = make_session(capacity=1, requires_approval=True)
+    first, second, third = (enrol(participant("Ilgın"), session) for _ in range(3))
+    coordinator = make_user(Role.COORDINATOR, email="c@example.org", coordinated="Ilgın")
+    login(client, coordinator.email)
+    page = client.get("/coordinator/requests").get_data(as_text=True)
+    assert f'name="approve_one" value="{first.id}"' in page
+    assert f'name="refuse_one" value="{third.id}"' in page
+    # The row's own button decides that application alone, whatever else is ticked.
+    page = client.post(
+        "/coordinator/requests",
+        data={
+            "registration_ids": [second.id],
+            "decision": "refuse",
+            "reason": "Kontenjan",
+            "refuse_one": str(third.id),
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "1 başvuru reddedildi." in page
+    statuses = {r.id: r.status for r in db.session.scalars(select(Registration))}
+    assert statuses == {first.id: S.PENDING_APPROVAL, second.id: S.PENDING_APPROVAL,
+                        third.id: S.REFUSED}  # fmt: skip
+    page = client.post(
+        "/coordinator/requests",
+        data={"registration_ids": [first.id, second.id], "decision": "approve"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "1 başvuru onaylandı, 1 başvuru yedek listeye alındı (eğitimde yer kalmamıştı)." in page
 
 
 def test_a_long_inbox_comes_in_pages_and_a_decision_on_page_two_works(

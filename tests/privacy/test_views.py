@@ -199,3 +199,24 @@ def test_copies_of_ones_data_are_limited_per_user(app, client, holder):
     login(client, person.user.email)
     codes = [client.post("/privacy/my-data/archive").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_two_people_of_the_same_name_are_told_apart_in_the_queue(client, make_user):
+    """E-mail and masked ID number beside the name, on the list and on the request; never the
+    whole ID number."""
+    first = make_user(email="ayse.1@example.org", tckn="39876543274")
+    second = make_user(email="ayse.2@example.org")
+    for user in (first, second):
+        services.request_deletion(user.person, None)
+    db.session.commit()
+    login(client, make_user(Role.ADMIN, email="ofis@example.org", first_name="Ofis").email)
+    page = client.get("/admin/privacy/requests").get_data(as_text=True)
+    assert page.count("Ayşe Yılmaz") == 2
+    assert "ayse.1@example.org" in page and "ayse.2@example.org" in page
+    assert "398******74" in page and "39876543274" not in page
+    request = db.session.scalar(
+        select(DeletionRequest).where(DeletionRequest.person_id == first.person.id)
+    )
+    page = client.get(f"/admin/privacy/requests/{request.id}").get_data(as_text=True)
+    assert "ayse.1@example.org" in page and "398******74" in page
+    assert "39876543274" not in page

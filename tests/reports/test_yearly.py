@@ -207,8 +207,9 @@ def test_the_report_costs_a_fixed_number_of_queries(app, hold):
     union, limited = services.Scope(), services.Scope(frozenset({municipality("Meram").id}))
     with app.test_request_context():
         # Seven for the training figures (eight when limited: the municipalities are named),
-        # four for the participants' evaluations (three when limited: no topics).
-        assert _build_queries(LAST_YEAR, union) == 11
+        # four for the participants' evaluations (three when limited: no topics), two for the
+        # plan against delivery (the union's report only; no approved plan here).
+        assert _build_queries(LAST_YEAR, union) == 13
         assert _build_queries(LAST_YEAR, limited) == 11
     for month in (3, 4, 6, 9):
         hold(
@@ -218,6 +219,7 @@ def test_the_report_costs_a_fixed_number_of_queries(app, hold):
         )
     with app.test_request_context():
         # Seven for the training figures (eight when limited: the municipalities are named),
-        # four for the participants' evaluations (three when limited: no topics).
-        assert _build_queries(LAST_YEAR, union) == 11
+        # four for the participants' evaluations (three when limited: no topics), two for the
+        # plan against delivery (the union's report only; no approved plan here).
+        assert _build_queries(LAST_YEAR, union) == 13
         assert _build_queries(LAST_YEAR, limited) == 11

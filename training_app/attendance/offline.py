@@ -164,6 +164,8 @@ def sync_marks(batch: list, by: User) -> list[dict]:
             continue
         try:
             services._check_minutes(meeting, MarkInput(mark.status, mark.minutes))
+            # Made on the device before the meeting opened: not true, however late it is sent.
+            services.refuse_marks_before_start(meeting, mark.made_at.replace(tzinfo=UTC))
         except DomainError as error:
             results[index] = _refused(mark.client_id, error.message)
             continue

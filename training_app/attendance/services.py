@@ -21,7 +21,7 @@ from ..catalog.sessions import complete_session
 from ..catalog.signals import session_closed
 from ..core import audit
 from ..core.errors import DomainError, NotAllowed
-from ..core.timeutil import ISTANBUL, local_today, utcnow
+from ..core.timeutil import ISTANBUL, local_now, local_today, utcnow
 from ..enrollment.models import Registration, RegistrationStatus
 from ..extensions import db
 from .models import AttendanceMark, AttendanceMarkChange, AttendanceStatus, Completion, MarkSource
@@ -49,6 +49,41 @@ def can_take_attendance(user: User, session: Session) -> bool:
 
 def is_closed(session: Session) -> bool:
     return session.status == SessionStatus.COMPLETED
+
+
+# --- when marks can be true ------------------------------------------------------------------
+
+
+def _local_naive(now: datetime | None) -> datetime:
+    """Istanbul wall clock, naive (comparable with a meeting's start); now by default."""
+    if now is None:
+        return local_now()
+    if now.tzinfo is not None:
+        return now.astimezone(ISTANBUL).replace(tzinfo=None)
+    return now
+
+
+def marks_open_at(meeting: Meeting) -> datetime:
+    """From when attendance of a meeting can be taken (Istanbul wall clock, naive): the same
+    margin before the start as the QR check-in."""
+    return meeting.start - CHECKIN_MARGIN
+
+
+def marks_are_open(meeting: Meeting, now: datetime | None = None) -> bool:
+    return _local_naive(now) >= marks_open_at(meeting)
+
+
+def refuse_marks_before_start(meeting: Meeting, now: datetime | None = None) -> None:
+    """Nobody can have attended a meeting that has not started: every source of marks (the
+    roster, QR check-in, a signed sheet, imports, offline sync) goes through this rule."""
+    if not marks_are_open(meeting, now):
+        raise DomainError(
+            _(
+                "This meeting has not started yet, so nobody can be marked for it. "
+                "Attendance can be taken from %(when)s (15 minutes before the start).",
+                when=marks_open_at(meeting).strftime("%d.%m.%Y %H:%M"),
+            )
+        )
 
 
 # --- rosters ---------------------------------------------------------------------------------
@@ -120,13 +155,16 @@ def record_marks(
     source: MarkSource = MarkSource.TRAINER,
     reason: str | None = None,
     outcomes: dict[int, tuple[MarkOutcome, AttendanceMark | None]] | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Save many marks at once (registration id -> mark) in a fixed number of queries.
 
-    After a session is closed only an administrator may change marks, with a reason; the
-    changed registrations' completion is recomputed. A mark made earlier on a device
-    (`made_at`) never overwrites a later one made on the server: it goes to the history only.
-    `outcomes`, if given, receives registration id -> (outcome, the mark it met).
+    Refused for a meeting that has not started (see refuse_marks_before_start); `now` is the
+    server's time, Istanbul, by default. After a session is closed only an administrator may
+    change marks, with a reason; the changed registrations' completion is recomputed. A mark
+    made earlier on a device (`made_at`) never overwrites a later one made on the server: it
+    goes to the history only. `outcomes`, if given, receives registration id -> (outcome, the
+    mark it met).
     """
     session = meeting.session
     closed = is_closed(session)
@@ -142,6 +180,7 @@ def record_marks(
             )
     elif session.status != SessionStatus.PUBLISHED:
         raise DomainError(_("Attendance can be taken only for a published session."))
+    refuse_marks_before_start(meeting, now)
     registrations = {
         r.id: r
         for r in db.session.scalars(
@@ -239,14 +278,15 @@ def record_marks(
     return changed
 
 
-def mark_all_present(meeting: Meeting, by: User) -> int:
+def mark_all_present(meeting: Meeting, by: User, now: datetime | None = None) -> int:
     """Mark everyone on the roster who has no mark yet as present."""
+    refuse_marks_before_start(meeting, now)
     unmarked = {
         line.registration.id: MarkInput(AttendanceStatus.PRESENT)
         for line in roster(meeting)
         if line.mark is None and line.registration.status == S.CONFIRMED
     }
-    return record_marks(meeting, unmarked, by) if unmarked else 0
+    return record_marks(meeting, unmarked, by, now=now) if unmarked else 0
 
 
 def history(meeting: Meeting) -> list[AttendanceMarkChange]:
@@ -335,7 +375,11 @@ def check_in(meeting: Meeting, user: User, now: datetime | None = None) -> Atten
     ):
         return existing
     record_marks(
-        meeting, {registration.id: MarkInput(AttendanceStatus.PRESENT)}, user, source=MarkSource.QR
+        meeting,
+        {registration.id: MarkInput(AttendanceStatus.PRESENT)},
+        user,
+        source=MarkSource.QR,
+        now=now,
     )
     return db.session.scalar(
         select(AttendanceMark).where(

@@ -72,8 +72,17 @@ def meeting_roster(meeting_id):
         form=MarkForm(),
         closed=services.is_closed(meeting.session),
         statuses=list(AttendanceStatus),
+        **_marks_window(meeting),
         is_online=online.is_online(meeting.session),
     )
+
+
+def _marks_window(meeting: Meeting) -> dict:
+    """Whether marks can be taken now, and from when: pages offer no mark before then."""
+    return {
+        "marks_open": services.marks_are_open(meeting),
+        "marks_open_at": services.marks_open_at(meeting),
+    }
 
 
 @bp.route("/attendance/meetings/<int:meeting_id>/marks/<int:registration_id>", methods=["POST"])
@@ -114,6 +123,7 @@ def set_mark(meeting_id, registration_id):
             statuses=list(AttendanceStatus),
             error=error,
             saved=error is None,
+            **_marks_window(meeting),
         )
         return html, (422 if error else 200)
     flash(error or _("Saved."), "danger" if error else "success")
@@ -170,6 +180,7 @@ def enter_sheet(meeting_id):
         form=form,
         statuses=list(AttendanceStatus),
         closed=services.is_closed(meeting.session),
+        **_marks_window(meeting),
     )
 
 

@@ -1,5 +1,7 @@
 """Administration of the catalogue: categories, venues, courses, sessions, meetings, trainers."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,7 +10,7 @@ from sqlalchemy import select
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
 from ..core.permissions import admin_required
-from ..core.timeutil import local_now
+from ..core.timeutil import local_now, local_today
 from ..extensions import db
 from . import courses, meetings, services, sessions, trainers
 from .forms import (
@@ -223,6 +225,23 @@ def set_course_published(course_id):
     return redirect(url_for("catalog_admin.show_course", course_id=course.id))
 
 
+@bp.route(f"/courses/<{ID}:course_id>/delete", methods=["POST"])
+@admin_required
+def delete_course(course_id):
+    """Delete a course nothing refers to; a course in use stays, with where it is used."""
+    course = db.get_or_404(Course, course_id)
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("catalog_admin.show_course", course_id=course.id))
+    try:
+        courses.delete_course(course, by=current_user)
+    except DomainError as error:
+        show_refusal(None, error)
+        return redirect(url_for("catalog_admin.show_course", course_id=course_id))
+    db.session.commit()
+    flash(_("The course has been deleted."), "success")
+    return redirect(url_for("catalog_admin.list_courses"))
+
+
 # --- sessions ---------------------------------------------------------------------------------
 
 
@@ -299,7 +318,45 @@ def _session_page(session, meeting_form, status=200):
         action_form=ButtonForm(),
         dates_label=services.session_dates_label(session),
         can_close=session.can_be_closed(local_now()),
+        venue_bookings=meetings.venue_bookings_on_session_days(session),
+        venue_shared=session.venue is not None and not meetings.occupies_venue(session),
+        primary=_primary_action(session),
     ), status
+
+
+@dataclass
+class PrimaryAction:
+    """The one thing the session's state asks for next; every other action is grouped below."""
+
+    key: str
+    label: str
+    url: str
+    #: True for a POST button (publishing), False for a link to the page where the work is done.
+    post: bool = False
+
+
+def _primary_action(session: Session) -> PrimaryAction | None:
+    """Draft: publish. Published: take today's attendance, close once it may be closed, else
+    the registrations. Completed: issue the documents. Cancelled: nothing."""
+    sid = session.id
+    if session.status == SessionStatus.DRAFT:
+        url = url_for("catalog_admin.publish_session", session_id=sid)
+        return PrimaryAction("publish", _("Publish"), url, post=True)
+    if session.status == SessionStatus.COMPLETED:
+        url = url_for("certificates.session_documents", session_id=sid)
+        return PrimaryAction("documents", _("Issue documents"), url)
+    if session.status != SessionStatus.PUBLISHED:
+        return None
+    if session.can_be_closed(local_now()):
+        url = url_for("attendance.close_session", session_id=sid)
+        return PrimaryAction("close", _("Close the session"), url)
+    today = local_today()
+    meeting = next((m for m in session.meetings if m.day == today), None)
+    if meeting is not None:
+        url = url_for("attendance.meeting_roster", meeting_id=meeting.id)
+        return PrimaryAction("attendance", _("Take attendance"), url)
+    url = url_for("enrollment.session_roster", session_id=sid)
+    return PrimaryAction("registrations", _("Registrations"), url)
 
 
 @bp.route(f"/sessions/<{ID}:session_id>/edit", methods=["GET", "POST"])

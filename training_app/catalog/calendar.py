@@ -1,12 +1,16 @@
-"""iCalendar files: one per session, and a personal feed of the meetings someone teaches or attends.
+"""iCalendar files: one per session, the public union calendar, a personal feed of the meetings
+someone teaches or attends, and the files attached to mails.
 
-Each meeting is one VEVENT with a stable UID, its times with TZID=Europe/Istanbul, and the session's
-SEQUENCE, raised on every change; a cancelled session's events carry STATUS:CANCELLED so that
-calendar apps remove or strike them.
+Each meeting is one VEVENT with a stable UID (meeting-<id>@<host of PUBLIC_BASE_URL>, the same in
+every file and mail), its times with TZID=Europe/Istanbul, and the session's SEQUENCE, raised on
+every change; a cancelled session's events carry STATUS:CANCELLED so that calendar apps remove or
+strike them. No file carries an online meeting's join link: it is shown to the enrolled only.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from urllib.parse import urlsplit
 
+from flask import current_app
 from icalendar import Calendar, Event
 
 from ..core.timeutil import ISTANBUL, utcnow
@@ -15,12 +19,39 @@ from .models import Session, SessionStatus
 PRODID = "-//Konya Belediyeler Birligi//Egitim Yonetim Sistemi//TR"
 
 
-def _calendar(name: str) -> Calendar:
+#: Content type of an attached calendar file; METHOD:CANCEL ones say so too.
+ICS_TYPE = "text/calendar; method=PUBLISH; charset=utf-8"
+ICS_CANCEL_TYPE = "text/calendar; method=CANCEL; charset=utf-8"
+
+
+def calendar_host() -> str:
+    """The host in every event's UID: the site's public address, whichever host a request used."""
+    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).netloc or "localhost"
+
+
+def meeting_uid(meeting_id: int, host: str) -> str:
+    return f"meeting-{meeting_id}@{host}"
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL on PUBLIC_BASE_URL, also outside a request (mails sent by a worker)."""
+    parts = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def session_public_url(session: Session) -> str:
+    return public_url("catalog.show_session", session_id=session.id)
+
+
+def _calendar(name: str, method: str = "PUBLISH") -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Istanbul")
     return calendar
@@ -41,7 +72,7 @@ def _events(session: Session, host: str, session_url: str | None) -> list[Event]
     stamp = (session.updated_at or utcnow()).replace(tzinfo=UTC)
     for number, meeting in enumerate(session.meetings, start=1):
         event = Event()
-        event.add("uid", f"meeting-{meeting.id}@{host}")
+        event.add("uid", meeting_uid(meeting.id, host))
         event.add("dtstamp", stamp)
         event.add("dtstart", datetime.combine(meeting.day, meeting.starts_at, tzinfo=ISTANBUL))
         event.add("dtend", datetime.combine(meeting.day, meeting.ends_at, tzinfo=ISTANBUL))
@@ -68,11 +99,48 @@ def _events(session: Session, host: str, session_url: str | None) -> list[Event]
     return events
 
 
-def build_calendar(name: str, sessions: list[Session], host: str, url_for_session) -> bytes:
+def build_calendar(
+    name: str, sessions: list[Session], host: str, url_for_session, method: str = "PUBLISH"
+) -> bytes:
     """An .ics document with every meeting of `sessions`; url_for_session(s) gives a URL or None."""
-    calendar = _calendar(name)
+    calendar = _calendar(name, method)
     for session in sessions:
         for event in _events(session, host, url_for_session(session)):
             calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def session_attachment(session: Session) -> tuple[str, str, bytes]:
+    """The session's meetings as a mail attachment (filename, content type, content); for a
+    cancelled session a METHOD:CANCEL file."""
+    cancelled = session.status == SessionStatus.CANCELLED
+    body = build_calendar(
+        session.course.title,
+        [session],
+        calendar_host(),
+        session_public_url,
+        method="CANCEL" if cancelled else "PUBLISH",
+    )
+    return f"egitim-{session.id}.ics", ICS_CANCEL_TYPE if cancelled else ICS_TYPE, body
+
+
+def cancellation_attachment(session: Session, meetings: list[dict]) -> tuple[str, str, bytes]:
+    """A METHOD:CANCEL file for meetings that no longer exist ({"id", "day", "start", "end"}),
+    with the session's current SEQUENCE, so that calendar apps remove them."""
+    calendar = _calendar(session.course.title, method="CANCEL")
+    host = calendar_host()
+    stamp = (session.updated_at or utcnow()).replace(tzinfo=UTC)
+    for meeting in meetings:
+        day = date.fromisoformat(meeting["day"])
+        event = Event()
+        event.add("uid", meeting_uid(meeting["id"], host))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", datetime.combine(day, time.fromisoformat(meeting["start"]), ISTANBUL))
+        event.add("dtend", datetime.combine(day, time.fromisoformat(meeting["end"]), ISTANBUL))
+        event.add("summary", session.course.title)
+        event.add("sequence", session.sequence)
+        event.add("status", "CANCELLED")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return f"egitim-{session.id}-iptal.ics", ICS_CANCEL_TYPE, calendar.to_ical()

@@ -70,6 +70,7 @@ class VenueDetails:
     address: str | None = None
     country: str = TURKEY
     is_active: bool = True
+    allows_parallel_use: bool = False
 
 
 def _check_venue(details: VenueDetails, venue: Venue | None) -> None:
@@ -107,6 +108,7 @@ def _venue_values(details: VenueDetails) -> dict:
         "address": clean_text(details.address),
         "country": details.country or TURKEY,
         "is_active": details.is_active,
+        "allows_parallel_use": bool(details.allows_parallel_use),
     }
 
 
@@ -235,3 +237,28 @@ def set_course_published(course: Course, published: bool, by) -> None:
         return
     course.is_published = published
     audit.record("course.publish" if published else "course.unpublish", course, actor=by)
+
+
+def delete_course(course: Course, by) -> None:
+    """Remove a catalogue entry that nothing refers to; otherwise refuse, naming where it is
+    used (its sessions here; plan lines and needs through the `course_usage` signal)."""
+    from . import signals
+
+    usages = []
+    session_count = db.session.scalar(
+        select(func.count(Session.id)).where(Session.course_id == course.id)
+    )
+    if session_count:
+        usages.append(_("%(n)d session(s) of this course", n=session_count))
+    for _receiver, found in signals.course_usage.send(course):
+        usages.extend(found or ())
+    if usages:
+        raise Conflict(
+            _(
+                "This course cannot be deleted: it is used by %(usages)s.",
+                usages="; ".join(str(u) for u in usages),
+            )
+        )
+    audit.record("course.delete", course, {"code": course.code, "title": course.title}, actor=by)
+    db.session.delete(course)
+    db.session.flush()

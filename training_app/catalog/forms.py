@@ -106,6 +106,13 @@ class VenueForm(FlaskForm):
         render_kw={"min": 1, "inputmode": "numeric"},
     )
     is_active = BooleanField(_l("In use"), default=True)
+    allows_parallel_use = BooleanField(
+        _l("Several meetings may be held here at the same time"),
+        description=_l(
+            "For an outdoor area or a large complex. Otherwise the venue holds one meeting at a "
+            "time and an overlapping booking is refused."
+        ),
+    )
 
     def details(self) -> VenueDetails:
         return VenueDetails(
@@ -115,6 +122,7 @@ class VenueForm(FlaskForm):
             address=self.address.data,
             country=self.country.data or TURKEY,
             is_active=self.is_active.data,
+            allows_parallel_use=self.allows_parallel_use.data,
         )
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     Date,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -153,6 +155,9 @@ class Venue(db.Model):
     #: Seats in the room; a session held here cannot offer more.
     capacity: Mapped[int]
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Several meetings may be held here at once (an outdoor area, a large complex); otherwise
+    #: the hall holds one meeting at a time and an overlapping booking is refused.
+    allows_parallel_use: Mapped[bool] = mapped_column(default=False, server_default=false())
     sort_key: Mapped[str] = mapped_column(String(500), index=True, default="")
     search_key: Mapped[str] = mapped_column(String(300), index=True, default="")
     #: Part of the public catalogue's cache key (see catalog.services.catalogue_version).
@@ -334,6 +339,11 @@ class Session(db.Model):
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     city_key: Mapped[str] = mapped_column(String(120), index=True, default="")
+    #: The annual plan's line this session delivers (planning feature; a plain foreign key so
+    #: that the catalogue does not import planning). None: delivered outside the plan.
+    plan_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_lines.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -521,3 +531,24 @@ class CalendarToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<CalendarToken user={self.user_id}>"
+
+
+class ChangeNotice(db.Model):
+    """A published session's schedule changed: the people concerned get one mail once the edits
+    stop for a while. `before` is the schedule as it was before the first edit of the batch."""
+
+    __tablename__ = "change_notices"
+    __table_args__ = (UniqueConstraint("session_id", name="uq_change_notices_session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    #: {"place": ..., "online_url": ..., "meetings": [{"id", "day", "start", "end"}, ...]}
+    before: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Naive UTC; every further edit pushes it back, so that a burst of edits makes one mail.
+    due_at: Mapped[datetime] = mapped_column(index=True)
+
+    session: Mapped[Session] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ChangeNotice session={self.session_id} due={self.due_at}>"

@@ -5,7 +5,7 @@ The use cases live beside this module: courses.py (categories, venues, courses),
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import contains_eager, selectinload
@@ -20,6 +20,7 @@ from .models import (
     Course,
     CourseAudience,
     Delivery,
+    Meeting,
     Session,
     SessionStatus,
     Venue,
@@ -62,7 +63,7 @@ class CatalogueFilters:
         return any(value not in (None, "") for value in vars(self).values())
 
 
-def _month_end(first: date) -> date:
+def month_end(first: date) -> date:
     following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return following - timedelta(days=1)
 
@@ -84,6 +85,11 @@ def public_sessions_query(filters: CatalogueFilters, today: date) -> Select:
             Session.ends_on >= today,
         )
     )
+    return _filtered(query, filters).order_by(Session.starts_on, Course.sort_key, Session.id)
+
+
+def _filtered(query: Select, filters: CatalogueFilters) -> Select:
+    """The catalogue's filters on a query of sessions joined to their course and venue."""
     for word in _search_words(filters.q):
         query = query.where(
             or_(
@@ -96,7 +102,7 @@ def public_sessions_query(filters: CatalogueFilters, today: date) -> Select:
         query = query.where(Course.category_id == filters.category_id)
     if filters.month:
         query = query.where(
-            Session.starts_on <= _month_end(filters.month), Session.ends_on >= filters.month
+            Session.starts_on <= month_end(filters.month), Session.ends_on >= filters.month
         )
     if filters.city:
         query = query.where(Session.city_key == filters.city.replace("\x00", ""))
@@ -113,7 +119,35 @@ def public_sessions_query(filters: CatalogueFilters, today: date) -> Select:
                 Course.audience.any(CourseAudience.position == filters.position),
             )
         )
-    return query.order_by(Session.starts_on, Course.sort_key, Session.id)
+    return query
+
+
+def union_calendar_sessions(
+    filters: CatalogueFilters, first: date, last: date, statuses=(SessionStatus.PUBLISHED,)
+) -> list[Session]:
+    """Public sessions of the given statuses meeting between `first` and `last`, filtered, with
+    their course, venue and meetings (the union calendar and its feed)."""
+    query = (
+        select(Session)
+        .join(Session.course)
+        .outerjoin(Session.venue)
+        .where(
+            Session.status.in_(statuses),
+            Course.is_published.is_(True),
+            Session.starts_on <= last,
+            Session.ends_on >= first,
+        )
+    )
+    query = _filtered(query, filters).order_by(Session.starts_on, Course.sort_key, Session.id)
+    return list(
+        db.session.scalars(
+            query.options(
+                contains_eager(Session.course),
+                contains_eager(Session.venue),
+                selectinload(Session.meetings),
+            )
+        ).unique()
+    )
 
 
 def _list_options():
@@ -130,28 +164,31 @@ def catalogue_page(filters: CatalogueFilters, today: date, page: int = 1, per_pa
     return db.paginate(query, page=page, per_page=per_page, error_out=False, max_per_page=100)
 
 
-def catalogue_version() -> tuple:
+def catalogue_version(now: datetime | None = None) -> tuple:
     """What the public catalogue shows has changed when this value has: one cheap query.
 
     Every change that the catalogue displays moves one of these: a session's row (status,
     dates, place, seats_taken, meetings and trainers through its calendar sequence), a
-    course's, a category's or a venue's updated_at, or the number of sessions.
+    course's, a category's or a venue's updated_at, or the number of sessions; with `now`,
+    also the number of application periods opened or closed by then (a badge shows them).
     """
 
     def newest(column):
         return select(func.max(column)).scalar_subquery()
 
-    return tuple(
-        db.session.execute(
-            select(
-                select(func.count(Session.id)).scalar_subquery(),
-                newest(Session.updated_at),
-                newest(Course.updated_at),
-                newest(Category.updated_at),
-                newest(Venue.updated_at),
-            )
-        ).one()
-    )
+    def passed(column):
+        return select(func.count(Session.id)).where(column <= now).scalar_subquery()
+
+    columns = [
+        select(func.count(Session.id)).scalar_subquery(),
+        newest(Session.updated_at),
+        newest(Course.updated_at),
+        newest(Category.updated_at),
+        newest(Venue.updated_at),
+    ]
+    if now is not None:
+        columns += [passed(Session.enrolment_opens_at), passed(Session.enrolment_closes_at)]
+    return tuple(db.session.execute(select(*columns)).one())
 
 
 def catalogue_choices(today: date) -> dict:
@@ -320,3 +357,48 @@ def course_counts_by_category() -> dict[int, int]:
             select(Course.category_id, func.count(Course.id)).group_by(Course.category_id)
         ).all()
     )
+
+
+@dataclass
+class CalendarEntry:
+    """One meeting in the month view: "1/3" when the session has several."""
+
+    session: Session
+    meeting: Meeting
+    number: int
+    total: int
+
+
+@dataclass
+class MonthCalendar:
+    first: date
+    previous: date
+    next: date
+    #: Days with meetings, in order, each with its entries by start time.
+    days: list[tuple[date, list[CalendarEntry]]]
+
+    @property
+    def session_count(self) -> int:
+        return len({entry.session.id for _day, entries in self.days for entry in entries})
+
+
+def month_calendar(filters: CatalogueFilters, first: date) -> MonthCalendar:
+    """The published (and held) sessions' meetings of one month, day by day."""
+    last = month_end(first)
+    sessions = union_calendar_sessions(
+        filters, first, last, statuses=(SessionStatus.PUBLISHED, SessionStatus.COMPLETED)
+    )
+    by_day: dict[date, list[CalendarEntry]] = {}
+    for session in sessions:
+        total = len(session.meetings)
+        for number, meeting in enumerate(session.meetings, start=1):
+            if first <= meeting.day <= last:
+                by_day.setdefault(meeting.day, []).append(
+                    CalendarEntry(session, meeting, number, total)
+                )
+    days = [
+        (day, sorted(entries, key=lambda e: (e.meeting.starts_at, e.session.course.sort_key)))
+        for day, entries in sorted(by_day.items())
+    ]
+    previous = (first - timedelta(days=1)).replace(day=1)
+    return MonthCalendar(first, previous, last + timedelta(days=1), days)

@@ -12,8 +12,10 @@ from ..core.timeutil import local_to_utc
 from ..core.turkish import format_date_short
 from ..extensions import db
 from . import signals
-from .meetings import refuse_trainer_clash
+from .calendar import session_attachment
+from .meetings import refuse_trainer_clash, refuse_venue_clash
 from .models import TURKEY, Course, Meeting, Session, SessionStatus, Venue, clean_text
+from .notices import note_schedule_change
 from .services import session_dates_label
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -137,8 +139,16 @@ def create_session(course: Course, details: SessionDetails, by) -> Session:
 def update_session(session: Session, details: SessionDetails, by) -> None:
     session.ensure_editable()
     venue = _check_session(details, session)
+    if venue is not None and venue.id != session.venue_id:
+        # Moving to another hall: each meeting must find it free.
+        for meeting in session.meetings:
+            refuse_venue_clash(
+                session, meeting.day, meeting.starts_at, meeting.ends_at, venue, field="venue_id"
+            )
     values = _session_values(details, venue)
     changes = audit.diff(session, values)
+    if {"venue_id", "online_url", "city", "country"} & set(changes):
+        note_schedule_change(session)
     for key, value in values.items():
         setattr(session, key, value)
     if changes:
@@ -151,6 +161,7 @@ def publish_session(session: Session, by) -> None:
     """Make a draft visible in the catalogue; it needs a meeting and a trainer."""
     session.publish()
     audit.record("session.publish", session, actor=by)
+    signals.session_published.send(session)
 
 
 def session_back_to_draft(session: Session, by) -> None:
@@ -165,12 +176,14 @@ def cancel_session(session: Session, reason: str, by) -> None:
         raise DomainError(_("Write the reason for the cancellation."), field="reason")
     session.cancel(reason)
     audit.record("session.cancel", session, {"reason": reason}, actor=by)
+    attachments = [session_attachment(session)]
     for person in session.trainers:
         if person.user is not None and person.user.is_active:
             queue_mail(
                 person.user.email,
                 "session_cancelled",
                 locale=person.user.locale,
+                attachments=attachments,
                 person_name=person.full_name,
                 course_title=session.course.title,
                 dates=session_dates_label(session),
@@ -227,6 +240,8 @@ def clone_session(session: Session, new_starts_on: date, by) -> Session:
                 meeting.ends_at,
                 exclude_meeting_id=meeting.id,
             )
+    for meeting in copy.meetings:
+        refuse_venue_clash(copy, meeting.day, meeting.starts_at, meeting.ends_at, field="starts_on")
     copy.trainers = list(session.trainers)
     db.session.flush()
     audit.record("session.clone", copy, {"from_session": session.id, "days": shift.days}, actor=by)

@@ -1,9 +1,19 @@
 """The public catalogue, session and course pages, the trainer's sessions, and calendars."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +28,7 @@ from ..core.turkish import format_datetime_short
 from ..extensions import db
 from . import services
 from .cache import fragment_cache
-from .calendar import build_calendar
+from .calendar import build_calendar, calendar_host
 from .forms import ButtonForm, CatalogueFilterForm, fill_filter_choices
 from .models import Course, Delivery, Session, SessionStatus
 from .trainers import trainer_agenda
@@ -73,7 +83,7 @@ def list_sessions():
             str(get_locale()),
             today,
             tuple(sorted(request.args.items(multi=True))),
-            services.catalogue_version(),
+            services.catalogue_version(utcnow()),
         )
         results = cache.get(key)
         if results is not None:
@@ -100,6 +110,7 @@ def _render_results(today: date) -> Markup:
             filters=filters,
             pager_args=args,
             dates_label=services.session_dates_label,
+            now=utcnow(),
         )
     )
 
@@ -214,8 +225,85 @@ def session_calendar(session_id):
     session = services.load_session_page(session_id)
     if session is None or not services.is_public(session):
         abort(404)
-    body = build_calendar(session.course.title, [session], request.host, _session_url)
+    body = build_calendar(session.course.title, [session], calendar_host(), _session_url)
     return _ics_response(body, f"egitim-{session.id}.ics")
+
+
+# --- the public union calendar ----------------------------------------------------------------
+
+#: How far back and ahead the public feed reaches when no month is asked for.
+FEED_PAST = timedelta(days=92)
+FEED_AHEAD = timedelta(days=731)
+
+
+def _month_arg(today: date) -> date:
+    """The ?month=YYYY-MM shown by /calendar; anything else is this month."""
+    value = request.args.get("month", "")
+    try:
+        year, number = (int(part) for part in value.split("-"))
+        if 2000 <= year <= 2100:
+            return date(year, number, 1)
+    except ValueError:
+        pass
+    return today.replace(day=1)
+
+
+def _calendar_filters(today: date) -> tuple[CatalogueFilterForm, services.CatalogueFilters]:
+    form = CatalogueFilterForm(request.args)
+    choices = services.catalogue_choices(today)
+    fill_filter_choices(form, choices["categories"], choices["cities"], today)
+    return form, _filters_from(form)
+
+
+@bp.route("/calendar")
+@public
+def union_calendar():
+    """The union's month calendar of published sessions, with the catalogue's filters."""
+    today = local_today()
+    form, filters = _calendar_filters(today)
+    first = _month_arg(today)
+    filters.month = None
+    month = services.month_calendar(filters, first)
+    args = {
+        key: value for key, value in request.args.items() if key not in ("month", "page") and value
+    }
+    return render_template(
+        "catalog/union_calendar.html",
+        form=form,
+        filters=filters,
+        month=month,
+        filter_args=args,
+        feed_url=url_for("catalog.union_calendar_feed", _external=True, **args),
+    )
+
+
+@bp.route("/calendar.ics")
+@cacheable
+@public
+def union_calendar_feed():
+    """The union's public calendar for calendar apps and the union's website; no join links."""
+    today = local_today()
+    _form, filters = _calendar_filters(today)
+    if filters.month:
+        first, last = filters.month, services.month_end(filters.month)
+    else:
+        first, last = today - FEED_PAST, today + FEED_AHEAD
+    filters.month = None
+    sessions = services.union_calendar_sessions(
+        filters,
+        first,
+        last,
+        statuses=(SessionStatus.PUBLISHED, SessionStatus.COMPLETED, SessionStatus.CANCELLED),
+    )
+    body = build_calendar(
+        _("%(union)s trainings", union=current_app.config["UNION_NAME"]),
+        sessions,
+        calendar_host(),
+        _session_url,
+    )
+    response = _ics_response(body, "birlik-egitim-takvimi.ics")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @bp.route("/calendar/<token>.ics")
@@ -226,7 +314,7 @@ def calendar_feed(token):
     if user is None or user.person is None:
         abort(404)
     sessions = services.calendar_sessions_for(user.person)
-    body = build_calendar(_("My trainings"), sessions, request.host, _session_url)
+    body = build_calendar(_("My trainings"), sessions, calendar_host(), _session_url)
     # Personal: sent with no-store like every page that is not marked @cacheable.
     return _ics_response(body, "egitimlerim.ics")
 
@@ -275,3 +363,19 @@ def hours_filter(minutes: int | None) -> str:
 
     minutes = minutes or 0
     return format_number(minutes / 60, digits=0 if minutes % 60 == 0 else 1)
+
+
+@bp.app_template_filter("month_name")
+def month_name_filter(value: date) -> str:
+    """ "Aralık 2026" in the page's language."""
+    from babel.dates import format_date
+
+    return format_date(value, "LLLL y", locale=str(get_locale() or "tr"))
+
+
+@bp.app_template_filter("weekday_date")
+def weekday_date_filter(value: date) -> str:
+    """ "3 Aralık 2026 Perşembe" in the page's language."""
+    from babel.dates import format_date
+
+    return format_date(value, "d MMMM y EEEE", locale=str(get_locale() or "tr"))

@@ -21,7 +21,7 @@ from sqlalchemy import event, exists, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from .models import OutboxMessage
+from .models import OutboxAttachment, OutboxMessage
 from .timeutil import utcnow
 
 log = logging.getLogger("training_app.mail")
@@ -38,11 +38,17 @@ SENT_AND_FORGOTTEN = "[silindi]"
 
 
 def queue_mail(
-    recipient: str, template: str, locale: str = "tr", dedup_key: str | None = None, **context
+    recipient: str,
+    template: str,
+    locale: str = "tr",
+    dedup_key: str | None = None,
+    attachments: list[tuple[str, str, bytes]] = (),
+    **context,
 ) -> OutboxMessage | None:
     """Render templates/emails/<template>.subject.txt and .txt and add them to the outbox.
 
     With a dedup_key already in the outbox nothing is queued: re-running a job sends nothing twice.
+    `attachments` are (filename, content type, content), e.g. a session's .ics file.
     """
     if dedup_key is not None:
         exists = db.session.scalar(
@@ -58,6 +64,10 @@ def queue_mail(
     message = OutboxMessage(
         recipient=recipient, subject=subject, body_text=body, dedup_key=dedup_key, kind=template
     )
+    message.attachments = [
+        OutboxAttachment(filename=name, content_type=content_type, content=content)
+        for name, content_type, content in attachments
+    ]
     db.session.add(message)
     db.session.flush()
     db.session.info["mail_queued"] = True
@@ -73,6 +83,32 @@ def _wake_delivery_after_commit(session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back_mail(session) -> None:
     session.info.pop("mail_queued", None)
+
+
+#: Functions that turn work due by now into outbox messages (e.g. coalesced change notices);
+#: higher features register them, and every delivery round and sweep runs them first.
+_feeders: list = []
+
+
+def register_feeder(feeder) -> None:
+    """Run `feeder()` (queues mail, returns how many) before each delivery round and sweep."""
+    if feeder not in _feeders:
+        _feeders.append(feeder)
+
+
+def run_feeders() -> int:
+    """Queue the mail that became due; a failing feeder is logged and retried next round."""
+    queued = 0
+    for feeder in _feeders:
+        try:
+            queued += feeder() or 0
+            # The caller delivers next: no wake-up of another delivery on this commit.
+            db.session.info.pop("mail_queued", None)
+            db.session.commit()
+        except Exception:
+            log.exception("Mail feeder %s failed", getattr(feeder, "__qualname__", feeder))
+            db.session.rollback()
+    return queued
 
 
 def wake_delivery() -> None:
@@ -144,6 +180,16 @@ def _send(message: OutboxMessage) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email.set_content(message.body_text)
+    for attachment in message.attachments:
+        maintype, _sep, rest = attachment.content_type.partition("/")
+        subtype, *params = (part.strip() for part in rest.split(";"))
+        email.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename,
+            params=dict(param.split("=", 1) for param in params if "=" in param),
+        )
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
         if cfg.get("MAIL_USE_TLS"):
             smtp.starttls()
@@ -214,6 +260,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
 def deliver_outbox(batch: int = 100) -> int:
     """The delivery task: send every due message, batch after batch. Returns how many were sent."""
     total = 0
+    run_feeders()
     while True:
         sent, failed = deliver_pending(batch)
         total += sent
@@ -224,6 +271,7 @@ def deliver_outbox(batch: int = 100) -> int:
 def sweep_outbox() -> bool:
     """The worker's periodic look at the outbox: queue a delivery when a message is due (a retry,
     or one whose wake-up was lost). Returns whether one was queued."""
+    run_feeders()
     due = db.session.scalar(
         select(
             exists().where(
@@ -266,6 +314,7 @@ class InProcessMailWorker:
             time.sleep(self.interval)
             with self.app.app_context():
                 try:
+                    run_feeders()
                     deliver_pending()
                 except Exception:  # keep the worker alive; the message stays queued
                     log.exception("Mail delivery round failed")

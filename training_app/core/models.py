@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .timeutil import utcnow
@@ -53,5 +53,32 @@ class OutboxMessage(db.Model):
     #: The mail text it was written from (templates/emails/<kind>.txt), to find mail by kind.
     kind: Mapped[str | None] = mapped_column(String(60), index=True)
 
+    attachments: Mapped[list["OutboxAttachment"]] = relationship(
+        back_populates="message",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="OutboxAttachment.id",
+    )
+
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.status} {self.subject!r}>"
+
+
+class OutboxAttachment(db.Model):
+    """A file sent with an outbox message, such as a session's .ics calendar file."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    #: MIME type, e.g. "text/calendar; method=CANCEL".
+    content_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
+
+    def __repr__(self) -> str:
+        return f"<OutboxAttachment {self.id} {self.filename!r}>"

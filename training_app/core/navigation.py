@@ -20,7 +20,11 @@ def navigation_for(user) -> list[NavItem]:
     from ..accounts.models import Role
 
     # The union's name at the left of the bar leads home.
-    items = [NavItem("catalog.list_sessions", _("Catalogue"))]
+    items = [
+        NavItem("catalog.list_sessions", _("Catalogue")),
+        NavItem("planning.planned_trainings", _("Planned trainings")),
+        NavItem("catalog.union_calendar", _("Calendar")),
+    ]
     if not user or not user.is_authenticated:
         return items
     if user.person is not None and user.has_role(Role.PARTICIPANT, Role.COORDINATOR):
@@ -30,6 +34,7 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem("enrollment.coordinator_inbox", _("Approvals")))
     if user.has_role(Role.COORDINATOR) and not user.has_role(Role.ADMIN):
         items.append(NavItem("certificates.municipality_documents", _("Documents")))
+        items.append(NavItem("planning.my_needs", _("Training needs")))
     if user.has_role(Role.COORDINATOR, Role.ADMIN):
         items.append(NavItem("reports.dashboard", _("Reports")))
     if user.has_role(Role.COORDINATOR) and not user.has_role(Role.ADMIN):
@@ -43,6 +48,17 @@ def navigation_for(user) -> list[NavItem]:
     if user.has_role(Role.ADMIN):
         items.append(NavItem("catalog_admin.list_sessions", _("Sessions")))
         items.append(NavItem("certificates.print_jobs", _("Documents")))
+        items.append(
+            NavItem(
+                None,
+                _("Planning"),
+                (
+                    NavItem("planning_admin.list_calls", _("Needs calls")),
+                    NavItem("planning_admin.list_plans", _("Annual plans")),
+                    NavItem("planning_admin.show_delivery", _("Plan and delivery")),
+                ),
+            )
+        )
         items.append(
             NavItem(
                 None,

@@ -25,15 +25,33 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 @public
 def home():
-    """Start page: what the system is for, and each role's next steps; the office is told
-    when mail could not be sent."""
+    """Start page: the next trainings and the catalogue search for visitors; for a signed-in
+    person, one section per role they hold with their next piece of work."""
     from ..accounts.models import Role
+    from ..home import queries
     from .mail import failed_count
+    from .timeutil import local_now
 
-    failed_mail = (
-        failed_count() if current_user.is_authenticated and current_user.has_role(Role.ADMIN) else 0
+    now = local_now()
+    if not current_user.is_authenticated:
+        return render_template("core/home.html", upcoming=queries.upcoming_sessions(now.date()))
+    roles = current_user.role_set
+    person = current_user.person
+    is_admin = Role.ADMIN in roles
+    return render_template(
+        "core/home.html",
+        participant=queries.participant_home(person, now)
+        if person is not None and Role.PARTICIPANT in roles
+        else None,
+        trainer=queries.trainer_home(person, now)
+        if person is not None and Role.TRAINER in roles
+        else None,
+        coordinator=queries.coordinator_home(current_user, now)
+        if Role.COORDINATOR in roles
+        else None,
+        office=queries.office_home(now) if is_admin else None,
+        failed_mail=failed_count() if is_admin else 0,
     )
-    return render_template("core/home.html", failed_mail=failed_mail)
 
 
 @bp.route("/favicon.ico")

@@ -1,13 +1,15 @@
 """Demo data for trying the system, loaded by `flask demo`; nothing the app needs to run.
 
 Deterministic and idempotent: people (people.py), then the catalogue (catalogue.py), then
-registrations, attendance and documents (activity.py), then answered evaluations.
+registrations, attendance and documents (activity.py), then answered evaluations, then this
+year's needs call and approved annual plan (planning.py).
 """
 
 from .activity import load_demo_activity
 from .catalogue import load_demo_catalogue
 from .evaluation import load_demo_evaluations
 from .people import DEMO_DOMAIN, load_demo_people
+from .planning import load_demo_planning
 
 
 def load_demo_data() -> dict:
@@ -16,4 +18,5 @@ def load_demo_data() -> dict:
     catalogue = load_demo_catalogue(DEMO_DOMAIN)
     activity = load_demo_activity(DEMO_DOMAIN)
     evaluations = load_demo_evaluations()
-    return {**people, **catalogue, **activity, **evaluations}
+    planning = load_demo_planning()
+    return {**people, **catalogue, **activity, **evaluations, **planning}

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from ..catalog.calendar import session_attachment
 from ..catalog.models import Session, SessionStatus
 from ..catalog.services import session_dates_label
 from ..core.mail import queue_mail
@@ -47,6 +48,7 @@ def send_reminders(days_before: int = 3, today=None) -> int:
             "registration_reminder",
             locale=user.locale,
             dedup_key=f"reminder:{registration.id}:{session.starts_on.isoformat()}",
+            attachments=[session_attachment(session)],
             person_name=registration.person.full_name,
             course_title=session.course.title,
             dates=session_dates_label(session),

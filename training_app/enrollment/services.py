@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Person, Role, User
+from ..catalog.calendar import session_attachment
 from ..catalog.models import Meeting, Session, SessionStatus
 from ..catalog.services import session_dates_label
 from ..core import audit
@@ -158,6 +159,14 @@ def registration_of(person: Person, session: Session) -> Registration | None:
 # --- moves -----------------------------------------------------------------------------------
 
 
+#: Mails that carry the session's calendar file: a seat is theirs, or the session is off.
+WITH_CALENDAR = {
+    "registration_confirmed",
+    "registration_promoted",
+    "registration_session_cancelled",
+}
+
+
 def _mail(registration: Registration, template: str, **context) -> None:
     user = registration.person.user
     if user is None or not user.is_active:
@@ -166,6 +175,7 @@ def _mail(registration: Registration, template: str, **context) -> None:
     queue_mail(
         user.email,
         template,
+        attachments=[session_attachment(session)] if template in WITH_CALENDAR else [],
         locale=user.locale,
         person_name=registration.person.full_name,
         course_title=session.course.title,
@@ -467,7 +477,10 @@ def connect_signals() -> None:
     """Listen to the catalogue: capacity changes and cancellations, calendar feeds."""
     from ..catalog import signals
     from ..catalog.services import register_calendar_source
+    from ..core.mail import register_feeder
+    from .notices import send_due_change_notices
 
+    register_feeder(send_due_change_notices)
     signals.session_changed.connect(on_session_changed)
     signals.session_cancelled.connect(on_session_cancelled)
     register_calendar_source(registered_session_ids)

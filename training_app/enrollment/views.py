@@ -203,21 +203,24 @@ def coordinator_inbox():
         error_out=False,
     )
     if form.validate_on_submit():
-        wanted = list(form.registration_ids.data or [])
+        # A row's own button decides that application alone; the bottom one, those ticked.
+        row_id, row_decision = _row_decision()
+        wanted = [row_id] if row_id is not None else list(form.registration_ids.data or [])
+        approve_them = (row_decision or form.decision.data) == "approve"
         chosen = db.session.scalars(queries.pending_for(current_user, wanted)).all()
         if not chosen:
             flash(_("Select at least one application."), "danger")
         else:
             try:
                 done, problems = services.decide_many(
-                    chosen, form.decision.data == "approve", current_user, form.reason.data
+                    chosen, approve_them, current_user, form.reason.data
                 )
             except DomainError as error:
                 db.session.rollback()
                 form.reason.errors = [*form.reason.errors, error.message]
                 return render_template("enrollment/inbox.html", page=page, form=form), 400
             db.session.commit()
-            flash(_("%(n)d application(s) decided.", n=done), "success")
+            flash(_decision_message(chosen, approve_them, done), "success")
             for problem in problems:
                 flash(problem, "warning")
             return redirect(url_for("enrollment.coordinator_inbox", page=page.page))
@@ -225,6 +228,31 @@ def coordinator_inbox():
         # The last page emptied by a decision: show the one before it.
         return redirect(url_for("enrollment.coordinator_inbox", page=max(page.pages, 1)))
     return render_template("enrollment/inbox.html", page=page, form=form)
+
+
+def _row_decision() -> tuple[int | None, str | None]:
+    """The application whose own Approve / Refuse button was pressed, if one was."""
+    for decision in ("approve", "refuse"):
+        value = request.form.get(f"{decision}_one", "")
+        if value.isascii() and value.isdigit() and len(value) <= 9:
+            return int(value), decision
+    return None, None
+
+
+def _decision_message(chosen: list[Registration], approved: bool, done: int) -> str:
+    """How many were confirmed and how many went to the waiting list (or were refused)."""
+    if not approved:
+        return _("%(n)d application(s) refused.", n=done)
+    confirmed = sum(r.status == RegistrationStatus.CONFIRMED for r in chosen)
+    waitlisted = sum(r.status == RegistrationStatus.WAITLISTED for r in chosen)
+    if not waitlisted:
+        return _("%(n)d application(s) approved and confirmed.", n=confirmed)
+    return _(
+        "%(confirmed)d application(s) confirmed, %(waitlisted)d put on the waiting list "
+        "(no seat was left).",
+        confirmed=confirmed,
+        waitlisted=waitlisted,
+    )
 
 
 @bp.route("/coordinator/registrations")

@@ -312,6 +312,29 @@ def _scale_by_text(conditions, joins=(), municipality_ids=None) -> list[ScaleLin
     return sorted(lines.values(), key=lambda line: order[line.label])
 
 
+def satisfaction_by_session(session_ids) -> dict[int, GroupLine]:
+    """Per session of `session_ids`: its responses and 1-5 answers (one query), for features
+    that merge sessions into their own groups (plan lines) and then apply `is_shown` to the
+    merged group."""
+    if not session_ids:
+        return {}
+    lines = _group_lines(
+        [Session.id], lambda session_id: str(session_id), [Session.id.in_(sorted(session_ids))]
+    )
+    return {line.key: line for line in lines}
+
+
+def merged_mean(lines) -> float | None:
+    """The mean of several groups' 1-5 answers as one group: None below the threshold."""
+    merged = GroupLine(
+        label="",
+        responses=sum(line.responses for line in lines),
+        score_sum=sum(line.score_sum for line in lines),
+        score_count=sum(line.score_count for line in lines),
+    )
+    return merged.mean
+
+
 def learning_gain(conditions, municipality_ids=None) -> LearningGain:
     """Pairs of a person's pre-test and post-test in one session (the course's exam score as
     post-test where the course says so), aggregated in one query."""

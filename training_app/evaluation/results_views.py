@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ..accounts.models import Person, Role
 from ..catalog.models import Category, Course, Session
+from ..core.args import MAX_ID, int_arg, read_int
 from ..core.errors import DomainError
 from ..core.permissions import admin_required, roles_required
 from ..core.timeutil import local_today
@@ -27,13 +28,13 @@ FIRST_YEAR = 2000
 
 def _year(required: bool = True) -> int | None:
     """The year asked for (this year by default); 404 for one outside the offered range."""
-    raw = request.args.get("year", "")
     today = local_today()
-    if not raw:
+    if not request.args.get("year"):
         return today.year if required else None
-    if not raw.isascii() or not raw.isdigit() or not FIRST_YEAR <= int(raw) <= today.year + 1:
+    year = int_arg("year", None, min=FIRST_YEAR, max=today.year + 1)
+    if year is None:
         abort(404)
-    return int(raw)
+    return year
 
 
 def _years() -> list[int]:
@@ -178,13 +179,14 @@ def export_category(category_id, fmt):
 def _trainer() -> Person | None:
     """The trainer whose figures are shown: oneself for a trainer; the one chosen by the office."""
     raw = request.args.get("trainer", "")
+    chosen = int_arg("trainer", None, min=1)
     if current_user.has_role(Role.ADMIN):
         if not raw:
             return None
-        if not raw.isascii() or not raw.isdigit():
+        if chosen is None:
             abort(404)
-        return db.get_or_404(Person, int(raw))
-    if current_user.person is None or (raw and raw != str(current_user.person.id)):
+        return db.get_or_404(Person, chosen)
+    if current_user.person is None or (raw and chosen != current_user.person.id):
         abort(404)
     return current_user.person
 
@@ -254,8 +256,7 @@ def remind_municipality(session_id):
     session = db.get_or_404(Session, session_id)
     form = ActionForm()
     own = current_user.coordinated_municipality_ids
-    raw = request.form.get("municipality", "")
-    municipality_id = int(raw) if raw.isascii() and raw.isdigit() else None
+    municipality_id = read_int(request.form.get("municipality"), None, 1, MAX_ID)
     if municipality_id is None and len(own) == 1:
         municipality_id = next(iter(own))
     if municipality_id not in own:

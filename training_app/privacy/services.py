@@ -355,7 +355,10 @@ def open_requests(today: date | None = None) -> list[QueueRow]:
     requests = db.session.scalars(
         select(DeletionRequest)
         .where(DeletionRequest.status == DeletionRequestStatus.OPEN)
-        .options(selectinload(DeletionRequest.person).selectinload(Person.municipality))
+        .options(
+            selectinload(DeletionRequest.person).selectinload(Person.municipality),
+            selectinload(DeletionRequest.person).selectinload(Person.user),
+        )
         .order_by(DeletionRequest.due_on, DeletionRequest.id)
     )
     return [QueueRow(r, (r.due_on - today).days) for r in requests]
@@ -366,7 +369,10 @@ def answered_requests(limit: int = 50) -> list[DeletionRequest]:
         db.session.scalars(
             select(DeletionRequest)
             .where(DeletionRequest.status != DeletionRequestStatus.OPEN)
-            .options(selectinload(DeletionRequest.person), selectinload(DeletionRequest.decided_by))
+            .options(
+                selectinload(DeletionRequest.person).selectinload(Person.user),
+                selectinload(DeletionRequest.decided_by),
+            )
             .order_by(DeletionRequest.decided_at.desc(), DeletionRequest.id.desc())
             .limit(limit)
         )

@@ -10,6 +10,7 @@ from ..core.timeutil import local_today
 from ..evaluation import results as evaluation_results
 from ..extensions import db
 from ..municipalities.models import Municipality
+from ..planning.delivery import plan_delivery
 from . import charts, exports, services, yearly
 from .forms import FIRST_YEAR, PeriodForm, YearlyReportForm, report_years
 
@@ -60,6 +61,7 @@ def dashboard():
             period.start, period.end, scope.municipality_ids
         )
     today = local_today()
+    report_year = min(max(period.end.year, FIRST_YEAR), today.year)
     return render_template(
         "reports/dashboard.html",
         form=form,
@@ -73,8 +75,11 @@ def dashboard():
         export_args=form.query_args(),
         report_years=report_years(today),
         # The dashboard's year; for dates, the year they end in (within the list).
-        report_year=min(max(period.end.year, FIRST_YEAR), today.year),
+        report_year=report_year,
         report_municipality=form.municipality_id,
+        # The union's plan of the report year against delivery (the office's view); a
+        # coordinator gets their municipality's needs against attendance instead.
+        plan_delivery=plan_delivery(report_year) if not scope.is_limited else None,
     )
 
 

@@ -4,8 +4,10 @@ The report holds only aggregates (no names), so producing it is not an access to
 and is not audited. It is built from the dashboard's figures for the calendar year (the same
 definitions, see services.py), the previous year's summary for comparison and one line per
 course: seven aggregate queries whatever the data size (eight for a limited scope, whose
-municipalities are named on the title page), and four more for the participants' evaluations
-(evaluation/results.py: report_section; three for a limited scope, which lists no topics).
+municipalities are named on the title page), four more for the participants' evaluations
+(evaluation/results.py: report_section; three for a limited scope, which lists no topics), and
+for the union the plan against delivery of the planning feature (two queries without an
+approved plan, five with one).
 
 The report is an official Turkish document: it is built and rendered in Turkish whatever the
 language of the page it was asked from, as documents are.
@@ -24,6 +26,8 @@ from ..core.turkish import format_date_short, format_datetime_short, format_numb
 from ..evaluation import results as evaluation_results
 from ..extensions import db
 from ..municipalities.models import Municipality
+from ..planning import delivery as planning_delivery
+from ..planning.exports import delivery_tables
 from . import charts, exports, services
 from .services import Figures, Period, Scope
 
@@ -144,7 +148,32 @@ def build(year: int, scope: Scope, evaluation_answers: bool = True) -> dict:
         "evaluations": evaluations,
         "evaluation_charts": charts.evaluation_charts(evaluations, pdf=True),
         "hidden_note": str(evaluation_results.HIDDEN_NOTE),
+        "plan_delivery": _plan_delivery(year, scope),
         "generated_on": format_datetime_short(local_now()),
+    }
+
+
+def _plan_delivery(year: int, scope: Scope) -> dict | None:
+    """The section "Plan ve gerçekleşme": the union's plan of the year against what was
+    delivered (union-wide only: a plan is the union's, not one municipality's)."""
+    if scope.is_limited:
+        return None
+    data = planning_delivery.plan_delivery(year)
+    (_title, line_header, line_rows), (_t, outside_header, outside_rows) = delivery_tables(data)
+    return {
+        "has_plan": data.plan is not None,
+        "version": data.plan.version if data.plan else None,
+        "decision_number": data.plan.decision_number if data.plan else None,
+        "decision_date": format_date_short(data.plan.decision_date) if data.plan else None,
+        "planned_sessions": data.planned_sessions,
+        "held": data.held,
+        "people": data.people,
+        "not_delivered": [f"{line.period}: {line.course_title}" for line in data.not_delivered],
+        # Satisfaction is left out of the printed table while it has no figure.
+        "line_header": line_header[:-1] if all(r[-1] is None for r in line_rows) else line_header,
+        "line_rows": [r[:-1] if all(x[-1] is None for x in line_rows) else r for r in line_rows],
+        "outside_header": outside_header,
+        "outside_rows": [[format_date_short(r[0]), *r[1:]] for r in outside_rows],
     }
 
 

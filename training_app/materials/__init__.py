@@ -1,0 +1,1 @@
+"""Materials of a session: files and links for its trainers, participants and coordinators."""
