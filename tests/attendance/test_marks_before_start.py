@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import login
 from training_app.accounts.models import Role
-from training_app.attendance import services
+from training_app.attendance import checkin, services
 from training_app.attendance.models import AttendanceMark, MarkSource
 from training_app.attendance.models import AttendanceStatus as A
 from training_app.attendance.services import MarkInput
@@ -70,10 +70,10 @@ def test_qr_check_in_goes_through_the_same_rule(taught_session):
     user = regs[0].person.user
     early = datetime.combine(meeting.day, time(8, 30), tzinfo=ISTANBUL)
     with pytest.raises(DomainError):
-        services.check_in(meeting, user, now=early)
+        checkin.check_in(meeting, user, now=early)
     db.session.rollback()
     assert _marks() == 0
-    mark = services.check_in(meeting, user, now=early + timedelta(minutes=20))
+    mark = checkin.check_in(meeting, user, now=early + timedelta(minutes=20))
     assert mark.status == A.PRESENT and mark.source == MarkSource.QR
 
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import event, select
 
 from training_app.accounts.models import Role
-from training_app.attendance import services
+from training_app.attendance import checkin, services
 from training_app.attendance.models import AttendanceMarkChange
 from training_app.attendance.models import AttendanceStatus as A
 from training_app.attendance.services import MarkInput
@@ -201,11 +201,11 @@ def test_qr_codes_rotate_and_belong_to_one_meeting(taught_session):
     session, trainer, regs = taught_session(people=1, hours=(3, 3))
     first, second = session.meetings
     now = datetime.combine(first.day, time(9, 30), tzinfo=ISTANBUL)
-    token = services.current_qr_token(first, now)
-    assert services.token_is_fresh(first, token, now)
-    assert services.token_is_fresh(first, token, now + timedelta(seconds=61))
-    assert not services.token_is_fresh(first, token, now + timedelta(minutes=3))
-    assert not services.token_is_fresh(second, token, now)
+    token = checkin.current_qr_token(first, now)
+    assert checkin.token_is_fresh(first, token, now)
+    assert checkin.token_is_fresh(first, token, now + timedelta(seconds=61))
+    assert not checkin.token_is_fresh(first, token, now + timedelta(minutes=3))
+    assert not checkin.token_is_fresh(second, token, now)
 
 
 def test_check_in_only_during_the_meeting_and_only_for_the_registered(taught_session, participant):
@@ -214,8 +214,8 @@ def test_check_in_only_during_the_meeting_and_only_for_the_registered(taught_ses
     user = regs[0].person.user
     during = datetime.combine(meeting.day, time(10), tzinfo=ISTANBUL)
     with pytest.raises(DomainError, match="yoklama şu anda açık değil"):
-        services.check_in(meeting, user, during - timedelta(hours=2))
+        checkin.check_in(meeting, user, during - timedelta(hours=2))
     with pytest.raises(DomainError, match="kayıtlı değilsiniz"):
-        services.check_in(meeting, participant(), during)
-    mark = services.check_in(meeting, user, during)
+        checkin.check_in(meeting, participant(), during)
+    mark = checkin.check_in(meeting, user, during)
     assert mark.status == A.PRESENT and mark.source.value == "qr"

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.conftest import login
-from training_app.attendance import services
+from training_app.attendance import checkin, services
 from training_app.attendance.models import AttendanceMark
 from training_app.attendance.models import AttendanceStatus as A
 from training_app.core.timeutil import ISTANBUL
@@ -111,10 +111,10 @@ def test_qr_check_in_after_login_needs_no_second_scan(app, client, taught_sessio
     meeting = session.meetings[0]
     user = regs[0].person.user
     during = datetime.combine(meeting.day, time(9, 30), tzinfo=ISTANBUL)
-    with mock.patch("training_app.attendance.services.datetime") as fake:
+    with mock.patch("training_app.attendance.checkin.datetime") as fake:
         fake.now.return_value = during
         fake.combine = datetime.combine
-        token = services.current_qr_token(meeting, during)
+        token = checkin.current_qr_token(meeting, during)
         response = client.get(f"/checkin/{meeting.id}/{token}")
         assert response.status_code == 302 and "/login" in response.headers["Location"]
         response = client.post(
@@ -130,7 +130,7 @@ def test_an_old_code_is_refused(client, taught_session):
     session, _trainer, regs = taught_session(people=1, hours=(3,))
     meeting = session.meetings[0]
     login(client, regs[0].person.user.email)
-    old = services.qr_token(meeting, 12345)
+    old = checkin.qr_token(meeting, 12345)
     response = client.get(f"/checkin/{meeting.id}/{old}")
     assert response.status_code == 400
     assert "Bu kod artık geçerli değil." in response.get_data(as_text=True)

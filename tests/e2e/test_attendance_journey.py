@@ -15,7 +15,7 @@ from training_app.accounts.models import (
     User,
 )
 from training_app.accounts.services import current_privacy_notice
-from training_app.attendance import services as attendance
+from training_app.attendance import checkin
 from training_app.catalog.models import Category, Course, Meeting, Session, SessionStatus
 from training_app.core.tckn import complete_tckn
 from training_app.core.timeutil import ISTANBUL
@@ -83,7 +83,7 @@ def _setup(live_app, people=30):
         db.session.commit()
         meeting_id = session.meetings[0].id
         with live_app.test_request_context():
-            token = attendance.current_qr_token(session.meetings[0])
+            token = checkin.current_qr_token(session.meetings[0])
         db.session.remove()
     return meeting_id, token
 
@@ -135,7 +135,7 @@ def test_trainer_marks_thirty_on_a_phone_and_a_participant_checks_in(browser, ba
     with live_app.app_context(), live_app.test_request_context():
         from training_app.catalog.models import Meeting as MeetingModel
 
-        token = attendance.current_qr_token(db.session.get(MeetingModel, meeting_id))
+        token = checkin.current_qr_token(db.session.get(MeetingModel, meeting_id))
         db.session.remove()
     participant_context = browser.new_context(base_url=base_url, viewport=PHONE, locale="tr-TR")
     phone = participant_context.new_page()

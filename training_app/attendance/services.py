@@ -1,16 +1,13 @@
-"""Attendance use cases: marking, QR check-in, sheets, and closing a session.
+"""Attendance use cases: marking, sheets, and closing a session (QR check-in: checkin.py).
 
 Hours are counted in whole minutes so that thresholds are exact: with 10 hours and 80 %,
 480 attended minutes qualify and 474 (7.9 hours) do not.
 """
 
 import enum
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -29,7 +26,6 @@ from .models import AttendanceMark, AttendanceMarkChange, AttendanceStatus, Comp
 S = RegistrationStatus
 #: Registrations that appear on rosters: confirmed, and after closing their outcome.
 ROSTER_STATES = (S.CONFIRMED, S.COMPLETED, S.NO_SHOW)
-QR_PERIOD_SECONDS = 60
 #: Check-in opens this long before a meeting and stays open this long after it.
 CHECKIN_MARGIN = timedelta(minutes=15)
 
@@ -299,92 +295,6 @@ def history(meeting: Meeting) -> list[AttendanceMarkChange]:
                 selectinload(AttendanceMarkChange.registration).selectinload(Registration.person),
             )
             .order_by(AttendanceMarkChange.at.desc(), AttendanceMarkChange.id.desc())
-        )
-    )
-
-
-# --- QR self check-in ------------------------------------------------------------------------
-
-
-def _window(now: datetime) -> int:
-    return int(now.timestamp()) // QR_PERIOD_SECONDS
-
-
-def qr_token(meeting: Meeting, window: int) -> str:
-    key = hashlib.sha256(b"qr-checkin:" + current_app.config["SECRET_KEY"].encode()).digest()
-    message = f"{meeting.id}:{window}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
-
-
-def meeting_window_local(meeting: Meeting) -> tuple[datetime, datetime]:
-    start = meeting.start.replace(tzinfo=ISTANBUL) - CHECKIN_MARGIN
-    end = meeting.end.replace(tzinfo=ISTANBUL) + CHECKIN_MARGIN
-    return start, end
-
-
-def checkin_is_open(meeting: Meeting, now: datetime | None = None) -> bool:
-    now = now or datetime.now(ISTANBUL)
-    start, end = meeting_window_local(meeting)
-    return start <= now <= end
-
-
-def current_qr_token(meeting: Meeting, now: datetime | None = None) -> str:
-    return qr_token(meeting, _window(now or datetime.now(ISTANBUL)))
-
-
-def token_is_fresh(meeting: Meeting, token: str, now: datetime | None = None) -> bool:
-    """The code shown now or in the previous minute (a scan takes a moment)."""
-    window = _window(now or datetime.now(ISTANBUL))
-    # Bytes: compare_digest refuses a str with non-ASCII letters (a code typed or mangled).
-    given = token.encode("utf-8", "replace")
-    return any(
-        hmac.compare_digest(given, qr_token(meeting, w).encode()) for w in (window, window - 1)
-    )
-
-
-def check_in(meeting: Meeting, user: User, now: datetime | None = None) -> AttendanceMark:
-    """Mark a participant present for this meeting only, after a valid scan."""
-    now = now or datetime.now(ISTANBUL)
-    if not checkin_is_open(meeting, now):
-        raise DomainError(
-            _(
-                "Check-in for this meeting is not open now. It opens 15 minutes "
-                "before the meeting and closes 15 minutes after it."
-            )
-        )
-    session = meeting.session
-    if session.status != SessionStatus.PUBLISHED:
-        raise DomainError(_("Attendance can be taken only for a published session."))
-    registration = db.session.scalar(
-        select(Registration).where(
-            Registration.session_id == session.id,
-            Registration.person_id == (user.person.id if user.person else None),
-        )
-    )
-    if registration is None or registration.status != S.CONFIRMED:
-        raise DomainError(_("You are not registered for this session, so you cannot check in."))
-    existing = db.session.scalar(
-        select(AttendanceMark).where(
-            AttendanceMark.meeting_id == meeting.id,
-            AttendanceMark.registration_id == registration.id,
-        )
-    )
-    if existing is not None and existing.status in (
-        AttendanceStatus.PRESENT,
-        AttendanceStatus.LATE,
-    ):
-        return existing
-    record_marks(
-        meeting,
-        {registration.id: MarkInput(AttendanceStatus.PRESENT)},
-        user,
-        source=MarkSource.QR,
-        now=now,
-    )
-    return db.session.scalar(
-        select(AttendanceMark).where(
-            AttendanceMark.meeting_id == meeting.id,
-            AttendanceMark.registration_id == registration.id,
         )
     )
 

@@ -30,7 +30,7 @@ from ..core.permissions import can_manage_municipality, login_required, public, 
 from ..core.timeutil import utcnow
 from ..enrollment.models import Registration
 from ..extensions import db
-from . import exports, offline, online, pdf, services
+from . import checkin, exports, offline, online, pdf, services
 from .forms import MarkForm, ReasonOnlyForm, ScoreCorrectionForm
 from .models import AttendanceStatus, MarkSource
 from .services import MarkInput
@@ -225,16 +225,16 @@ def _qr_context(meeting: Meeting) -> dict:
     url = url_for(
         "attendance.check_in",
         meeting_id=meeting.id,
-        token=services.current_qr_token(meeting),
+        token=checkin.current_qr_token(meeting),
         _external=True,
     )
-    open_now = services.checkin_is_open(meeting)
+    open_now = checkin.checkin_is_open(meeting)
     svg = segno.make(url, error="m").svg_inline(scale=8, border=2) if open_now else None
     return {
         "qr_svg": svg,
         "checkin_url": url,
         "open_now": open_now,
-        "refresh_seconds": services.QR_PERIOD_SECONDS // 2,
+        "refresh_seconds": checkin.QR_PERIOD_SECONDS // 2,
     }
 
 
@@ -248,7 +248,7 @@ def check_in(meeting_id, token):
     """
     meeting = db.get_or_404(Meeting, meeting_id)
     pending = flask_session.get("pending_checkin") or {}
-    fresh = services.token_is_fresh(meeting, token)
+    fresh = checkin.token_is_fresh(meeting, token)
     honoured = (
         pending.get("meeting_id") == meeting.id
         and utcnow().timestamp() - pending.get("at", 0) <= PENDING_CHECKIN_SECONDS
@@ -266,7 +266,7 @@ def check_in(meeting_id, token):
         return redirect(url_for("accounts.login", next=request.path))
     flask_session.pop("pending_checkin", None)
     try:
-        services.check_in(meeting, current_user)
+        checkin.check_in(meeting, current_user)
     except DomainError as error:
         db.session.rollback()
         return render_template(
