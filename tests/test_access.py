@@ -401,8 +401,8 @@ def _failed_mail(someone):
 def _evaluation(session):
     """The seeded default questionnaire, and a knowledge test for the walk's course."""
     from training_app.evaluation.default_questionnaire import ensure_default_questionnaire
+    from training_app.evaluation.editor import default_questionnaire
     from training_app.evaluation.models import KnowledgeQuestion, KnowledgeTest
-    from training_app.evaluation.services import default_questionnaire
     from training_app.extensions import db
 
     ensure_default_questionnaire()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from tests.evaluation.conftest import close
 from training_app.accounts.models import Role
 from training_app.core.errors import DomainError, InvalidTransition
-from training_app.evaluation import services
+from training_app.evaluation import editor, services
 from training_app.evaluation.default_questionnaire import ensure_default_questionnaire
 from training_app.evaluation.models import (
     QuestionKind,
@@ -20,7 +20,7 @@ from training_app.extensions import db
 def test_the_default_questionnaire_is_seeded_once_in_turkish(app):
     assert ensure_default_questionnaire() is True
     assert ensure_default_questionnaire() is False
-    default = services.default_questionnaire()
+    default = editor.default_questionnaire()
     texts = [q.text for q in default.questions]
     assert "Eğitmen konuya hâkimdi." in texts
     assert any(q.subject == QuestionSubject.TRAINER for q in default.questions)
@@ -30,18 +30,18 @@ def test_the_default_questionnaire_is_seeded_once_in_turkish(app):
 
 def test_a_draft_is_edited_and_reordered(app, make_user):
     admin = make_user(Role.ADMIN)
-    questionnaire = services.create_questionnaire("Seminer anketi", admin)
-    section = services.add_section(questionnaire, "Genel", admin)
-    first = services.add_question(section, "Memnun kaldım.", QuestionKind.SCALE_1_5)
-    second = services.add_question(
+    questionnaire = editor.create_questionnaire("Seminer anketi", admin)
+    section = editor.add_section(questionnaire, "Genel", admin)
+    first = editor.add_question(section, "Memnun kaldım.", QuestionKind.SCALE_1_5)
+    second = editor.add_question(
         section, "Nereden duydunuz?", QuestionKind.SINGLE_CHOICE, options=["Yazı", "E-posta", ""]
     )
     assert [o.label for o in second.options] == ["Yazı", "E-posta"]
     with pytest.raises(DomainError, match="en az iki"):
-        services.add_question(section, "Tek?", QuestionKind.MULTIPLE_CHOICE, options=["A"])
-    services.move_question(second, -1)
+        editor.add_question(section, "Tek?", QuestionKind.MULTIPLE_CHOICE, options=["A"])
+    editor.move_question(second, -1)
     assert [q.text for q in section.questions] == [second.text, first.text]
-    services.publish_questionnaire(questionnaire, admin)
+    editor.publish_questionnaire(questionnaire, admin)
     assert questionnaire.status == QuestionnaireStatus.PUBLISHED
 
 
@@ -51,21 +51,21 @@ def test_an_asked_questionnaire_changes_only_by_a_new_version(held_session):
     asked = services.evaluation_of(session).questionnaire
     section = asked.sections[0]
     with pytest.raises(InvalidTransition, match="yeni sürüm"):
-        services.add_question(section, "Yeni soru", QuestionKind.SCALE_1_5)
+        editor.add_question(section, "Yeni soru", QuestionKind.SCALE_1_5)
     with pytest.raises(InvalidTransition):
-        services.remove_question(section.questions[0])
+        editor.remove_question(section.questions[0])
 
-    copy = services.new_version(asked, admin)
+    copy = editor.new_version(asked, admin)
     assert copy.version == 2 and copy.status == QuestionnaireStatus.DRAFT
     assert [q.text for q in copy.questions] == [q.text for q in asked.questions]
-    services.add_question(copy.sections[0], "Yeni soru", QuestionKind.SCALE_1_5)
+    editor.add_question(copy.sections[0], "Yeni soru", QuestionKind.SCALE_1_5)
     with pytest.raises(DomainError, match="taslak"):
-        services.new_version(asked, admin)
-    services.publish_questionnaire(copy, admin)
+        editor.new_version(asked, admin)
+    editor.publish_questionnaire(copy, admin)
     db.session.commit()
     # The new version takes the old one's place as the default; the old one is archived and
     # keeps its questions for the answers given to it.
-    assert services.default_questionnaire() == copy
+    assert editor.default_questionnaire() == copy
     db.session.refresh(asked)
     assert asked.status == QuestionnaireStatus.ARCHIVED
     assert len(asked.questions) == len(copy.questions) - 1

@@ -85,7 +85,8 @@ def _answer(evaluation, score):
 
 def test_a_line_shows_satisfaction_from_five_answers_only(app, hold, office):
     from training_app.evaluation.default_questionnaire import ensure_default_questionnaire
-    from training_app.evaluation.services import default_questionnaire, evaluation_of
+    from training_app.evaluation.editor import default_questionnaire
+    from training_app.evaluation.services import evaluation_of
 
     _plan, delivered, _other, _outside = _plan_with_deliveries(hold, office)
     ensure_default_questionnaire()

@@ -15,6 +15,7 @@ from ..accounts.models import Person
 from ..catalog.models import Session, SessionStatus
 from ..core.timeutil import local_today
 from ..evaluation.default_questionnaire import ensure_default_questionnaire
+from ..evaluation.editor import questionnaire_for
 from ..evaluation.models import (
     Answer,
     AttemptKind,
@@ -27,7 +28,7 @@ from ..evaluation.models import (
     TestAttempt,
 )
 from ..evaluation.results import TOPICS_QUESTION_TEXTS
-from ..evaluation.services import attendee_person_ids, form_layout, questionnaire_for
+from ..evaluation.services import attendee_person_ids, form_layout
 from ..extensions import db
 
 COMMENTS = (

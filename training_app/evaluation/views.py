@@ -10,7 +10,7 @@ from ..core.errors import DomainError
 from ..core.permissions import admin_required, login_required
 from ..core.timeutil import utcnow
 from ..extensions import db
-from . import knowledge, services
+from . import editor, knowledge, services
 from .forms import (
     ActionForm,
     CourseQuestionnaireForm,
@@ -24,6 +24,7 @@ from .forms import (
 from .models import (
     SCALE_LABELS,
     AttemptKind,
+    CourseEvaluationSetting,
     EvaluationTrigger,
     KnowledgeQuestion,
     Question,
@@ -45,14 +46,14 @@ def list_questionnaires():
     """Every questionnaire and version; a new one is started here."""
     form = QuestionnaireForm()
     if form.validate_on_submit():
-        questionnaire = services.create_questionnaire(
+        questionnaire = editor.create_questionnaire(
             form.name.data, current_user, form.introduction.data
         )
         db.session.commit()
         return redirect(url_for("evaluation.edit_questionnaire", questionnaire_id=questionnaire.id))
     return render_template(
         "evaluation/questionnaires.html",
-        questionnaires=services.questionnaires(),
+        questionnaires=editor.questionnaires(),
         form=form,
     )
 
@@ -60,7 +61,7 @@ def list_questionnaires():
 def _editor(questionnaire, form=None, section_form=None, question_form=None, status=200):
     editable = True
     try:
-        services.ensure_editable(questionnaire)
+        editor.ensure_editable(questionnaire)
     except DomainError:
         editable = False
     return render_template(
@@ -82,7 +83,7 @@ def edit_questionnaire(questionnaire_id):
     questionnaire = db.get_or_404(Questionnaire, questionnaire_id)
     form = QuestionnaireForm(obj=questionnaire)
     if form.validate_on_submit():
-        services.rename_questionnaire(
+        editor.rename_questionnaire(
             questionnaire, form.name.data, form.introduction.data, current_user
         )
         db.session.commit()
@@ -100,7 +101,7 @@ def add_section(questionnaire_id):
     if not form.validate_on_submit():
         return _editor(questionnaire, section_form=form, status=400)
     try:
-        services.add_section(questionnaire, form.title.data, current_user)
+        editor.add_section(questionnaire, form.title.data, current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -118,7 +119,7 @@ def add_question(section_id):
     if not form.validate_on_submit():
         return _editor(section.questionnaire, question_form=form, status=400)
     try:
-        services.add_question(
+        editor.add_question(
             section,
             form.text.data,
             QuestionKind(form.kind.data),
@@ -147,9 +148,9 @@ def change_section(section_id):
     action = request.form.get("action")
     try:
         if action in ("up", "down"):
-            services.move_section(section, -1 if action == "up" else 1)
+            editor.move_section(section, -1 if action == "up" else 1)
         elif action == "remove":
-            services.remove_section(section)
+            editor.remove_section(section)
         else:
             abort(400)
     except DomainError as error:
@@ -171,9 +172,9 @@ def change_question(question_id):
     action = request.form.get("action")
     try:
         if action in ("up", "down"):
-            services.move_question(question, -1 if action == "up" else 1)
+            editor.move_question(question, -1 if action == "up" else 1)
         elif action == "remove":
-            services.remove_question(question)
+            editor.remove_question(question)
         else:
             abort(400)
     except DomainError as error:
@@ -195,13 +196,13 @@ def change_questionnaire(questionnaire_id):
     target = questionnaire
     try:
         if action == "publish":
-            services.publish_questionnaire(questionnaire, current_user)
+            editor.publish_questionnaire(questionnaire, current_user)
         elif action == "default":
-            services.make_default(questionnaire, current_user)
+            editor.make_default(questionnaire, current_user)
         elif action == "archive":
-            services.archive_questionnaire(questionnaire, current_user)
+            editor.archive_questionnaire(questionnaire, current_user)
         elif action == "new_version":
-            target = services.new_version(questionnaire, current_user)
+            target = editor.new_version(questionnaire, current_user)
         else:
             abort(400)
     except DomainError as error:
@@ -223,7 +224,7 @@ def course_settings(course_id):
     course = db.get_or_404(Course, course_id)
     form = CourseQuestionnaireForm(prefix="q")
     form.questionnaire.choices = [(0, _("The default questionnaire"))] + [
-        (q.id, q.label) for q in services.published_questionnaires()
+        (q.id, q.label) for q in editor.published_questionnaires()
     ]
     test = knowledge.test_of(course)
     test_form = KnowledgeTestForm(prefix="t", obj=test)
@@ -232,7 +233,7 @@ def course_settings(course_id):
         try:
             if "q-questionnaire" in request.form and form.validate_on_submit():
                 chosen = form.questionnaire.data
-                services.choose_questionnaire(
+                editor.choose_questionnaire(
                     course, db.session.get(Questionnaire, chosen) if chosen else None, current_user
                 )
             elif "t-submit" in request.form and test_form.validate_on_submit():
@@ -259,8 +260,8 @@ def course_settings(course_id):
             db.session.commit()
             flash(_("Saved."), "success")
         return redirect(url_for("evaluation.course_settings", course_id=course.id))
-    asked = services.questionnaire_for(course)
-    chosen = db.session.get(services.CourseEvaluationSetting, course.id)
+    asked = editor.questionnaire_for(course)
+    chosen = db.session.get(CourseEvaluationSetting, course.id)
     form.questionnaire.data = chosen.questionnaire_id if chosen and chosen.questionnaire_id else 0
     return render_template(
         "evaluation/course.html",
