@@ -26,7 +26,7 @@ from ..evaluation.models import (
     Response,
     TestAttempt,
 )
-from ..evaluation.results import TOPICS_QUESTION_TEXTS
+from ..evaluation.report_section import TOPICS_QUESTION_TEXTS
 from ..evaluation.services import attendee_person_ids, form_layout, questionnaire_for
 from ..extensions import db
 
