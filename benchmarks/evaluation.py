@@ -50,7 +50,7 @@ def _seed(app, year: int, course_answers: int, year_answers: int) -> dict:
         QuestionSubject,
         Response,
     )
-    from training_app.evaluation.results import TOPICS_QUESTION_TEXTS
+    from training_app.evaluation.report_section import TOPICS_QUESTION_TEXTS
     from training_app.extensions import db
     from training_app.municipalities.models import Municipality
     from training_app.municipalities.services import seed_member_municipalities
@@ -161,7 +161,7 @@ def _seed(app, year: int, course_answers: int, year_answers: int) -> dict:
 
 
 def _measure(app, handles: dict, year: int, repeats: int) -> dict:
-    from training_app.evaluation import results
+    from training_app.evaluation import report_section
     from training_app.extensions import db
 
     out = {}
@@ -170,9 +170,9 @@ def _measure(app, handles: dict, year: int, repeats: int) -> dict:
     with app.test_request_context():
         start, end = date(year, 1, 1), date(year, 12, 31)
         with counting(engine) as counter:
-            section = results.report_section(start, end)
+            section = report_section.report_section(start, end)
         out["section"] = {
-            "ms": _timed(repeats, lambda: results.report_section(start, end)),
+            "ms": _timed(repeats, lambda: report_section.report_section(start, end)),
             "queries": counter["n"],
             "responses": section.total.responses,
         }

@@ -16,7 +16,7 @@ from training_app.accounts.models import Role
 from training_app.catalog.models import Session, SessionStatus
 from training_app.core.models import OutboxMessage
 from training_app.core.timeutil import local_today
-from training_app.evaluation import results, services
+from training_app.evaluation import group_results, report_section, results, services
 from training_app.evaluation.models import (
     AttemptKind,
     KnowledgeTest,
@@ -40,7 +40,7 @@ def answers_for(evaluation, scale: str, comment: str = COMMENT) -> dict:
                 values[item.key] = [scale]
             elif question.kind.has_options:
                 values[item.key] = [str(question.options[0].id)]
-            elif question.text in results.TOPICS_QUESTION_TEXTS:
+            elif question.text in report_section.TOPICS_QUESTION_TEXTS:
                 values[item.key] = [f"{TOPIC}, KVKK"]
             else:
                 values[item.key] = [comment]
@@ -282,7 +282,7 @@ def test_learning_gain_of_four_pairs_is_hidden(answered_session):
 
 
 def test_next_topics_are_grouped_the_turkish_way():
-    topics = results.group_topics(
+    topics = report_section.group_topics(
         [
             "İmar mevzuatı, KVKK",
             "imar mevzuati ve ihale",
@@ -332,8 +332,8 @@ def test_results_run_a_fixed_number_of_queries_whatever_the_answers(answered_ses
     def run_all():
         db.session.expire_all()
         results.session_results(small, with_texts=True)
-        results.course_results(course, year)
-        results.report_section(start, end)
+        group_results.course_results(course, year)
+        report_section.report_section(start, end)
 
     first = _count_queries(run_all)
     # More answers, in a second session of the same course and a second trainer question.
@@ -381,7 +381,9 @@ def test_demo_data_has_answered_evaluations_shown_at_once_and_is_idempotent(app)
     assert any(r.shown and r.texts and r.scale[0].mean for r in shown)
     assert any(r.learning.shown and r.learning.gain > 0 for r in shown)
     year = max(s.starts_on for s in sessions)
-    section = results.report_section(year.replace(month=1, day=1), year.replace(month=12, day=31))
+    section = report_section.report_section(
+        year.replace(month=1, day=1), year.replace(month=12, day=31)
+    )
     assert section.total.shown and section.topics
 
 

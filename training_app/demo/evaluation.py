@@ -27,7 +27,7 @@ from ..evaluation.models import (
     Response,
     TestAttempt,
 )
-from ..evaluation.results import TOPICS_QUESTION_TEXTS
+from ..evaluation.report_section import TOPICS_QUESTION_TEXTS
 from ..evaluation.services import attendee_person_ids, form_layout
 from ..extensions import db
 

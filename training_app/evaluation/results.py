@@ -1,4 +1,5 @@
-"""Evaluation results: what the answers say, per session, trainer, course, category and year.
+"""Evaluation results: what the answers say, per session (across sessions: group_results.py;
+the reports' section: report_section.py).
 
 Anonymity in small groups is one rule, `is_shown`: a group (a session, a trainer, a
 municipality, a month, a question's answers...) with fewer than MIN_ANSWERS answers is never
@@ -13,21 +14,17 @@ municipality, position or date, sorted by their text rather than in the order th
 Every result costs a fixed number of aggregate queries whatever the number of answers.
 """
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
-from babel.dates import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, exists, extract, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from ..accounts.models import Person
-from ..attendance.models import AttendanceMark, Completion
-from ..catalog.models import Category, Course, Meeting, Session
-from ..core.turkish import _locale, search_key, tr_sort_key
+from ..attendance.models import Completion
+from ..catalog.models import Course, Session
+from ..core.turkish import tr_sort_key
 from ..enrollment.models import Registration
 from ..extensions import db
 from .models import (
@@ -42,19 +39,12 @@ from .models import (
     Response,
     TestAttempt,
 )
-from .services import ATTENDED
 
 #: The smallest group whose results are shown broken down.
 MIN_ANSWERS = 5
 
 #: What a hidden group shows instead of its figures.
 HIDDEN_NOTE = _l("Fewer than 5 answers: not shown for privacy.")
-
-#: The "topics wanted next" question, recognised by its text (kept by every new version).
-TOPICS_QUESTION_TEXTS = ("Bundan sonra hangi konularda eğitim almak istersiniz?",)
-
-#: How many of the most asked-for topics a report lists.
-TOP_TOPICS = 10
 
 
 def is_shown(answer_count: int | None) -> bool:
@@ -501,326 +491,3 @@ def session_results(session: Session, with_texts: bool = False) -> SessionResult
             if q.id in texts
         ]
     return result
-
-
-# --- a trainer across sessions -------------------------------------------------------------------
-
-
-@dataclass
-class TrainerResults:
-    trainer: Person
-    year: int | None
-    total: GroupLine
-    sessions: list[GroupLine]
-    scale: list[ScaleLine]
-
-
-def _year_conditions(year: int | None):
-    if year is None:
-        return []
-    return [Session.starts_on >= date(year, 1, 1), Session.starts_on <= date(year, 12, 31)]
-
-
-def month_label(year: int, month: int) -> str:
-    """'Mayıs 2026' / 'May 2026'."""
-    return format_date(date(year, month, 1), format="LLLL y", locale=_locale())
-
-
-def _session_label(code: str, title: str, starts_on: date) -> str:
-    return f"{starts_on:%d.%m.%Y} {code} – {title}"
-
-
-def trainer_results(trainer: Person, year: int | None = None) -> TrainerResults:
-    """A trainer's own figures (the questions about them) across their sessions; no text."""
-    conditions = [Answer.trainer_id == trainer.id, *_year_conditions(year)]
-    lines = _group_lines(
-        [Session.id, Course.code, Course.title, Session.starts_on],
-        lambda _id, code, title, start: _session_label(code, title, start),
-        _year_conditions(year),
-        answer_filter=Answer.trainer_id == trainer.id,
-    )
-    lines.sort(key=lambda line: line.label)
-    total = GroupLine(
-        _("All sessions"),
-        responses=sum(line.responses for line in lines),
-        score_sum=sum(line.score_sum for line in lines),
-        score_count=sum(line.score_count for line in lines),
-    )
-    scale = _scale_by_text(conditions) if total.shown else []
-    return TrainerResults(
-        trainer, year, total, merge_small(lines, _("Sessions with fewer than 5 answers")), scale
-    )
-
-
-def trainers_with_answers() -> list[Person]:
-    """Trainers asked about in some evaluation, for the office's choice of a trainer."""
-    return list(
-        db.session.scalars(
-            select(Person)
-            .where(exists().where(Answer.trainer_id == Person.id))
-            .order_by(Person.sort_key)
-        )
-    )
-
-
-# --- a course or a category across a year -------------------------------------------------------
-
-
-@dataclass
-class GroupResults:
-    """A course's or a category's year: total, lines (sessions or courses), questions, gain."""
-
-    label: str
-    year: int
-    total: GroupLine
-    lines: list[GroupLine]
-    scale: list[ScaleLine]
-    learning: LearningGain
-
-
-def _invited(conditions) -> dict:
-    """People asked per session (evaluation.invited_count) for sessions matching `conditions`."""
-    query = (
-        select(Session.id, Course.id, Evaluation.invited_count)
-        .join(Session, Session.id == Evaluation.session_id)
-        .join(Course, Course.id == Session.course_id)
-        .where(Evaluation.opens_at.is_not(None), *conditions)
-    )
-    return {(s, c): n for s, c, n in db.session.execute(query)}
-
-
-def _total(label: str, lines: list[GroupLine], invited: int | None) -> GroupLine:
-    return GroupLine(
-        label,
-        responses=sum(line.responses for line in lines),
-        score_sum=sum(line.score_sum for line in lines),
-        score_count=sum(line.score_count for line in lines),
-        invited=invited,
-    )
-
-
-def course_results(course: Course, year: int) -> GroupResults:
-    """A course's sessions of a year: one line per session (small ones merged), the questions."""
-    conditions = [Session.course_id == course.id, *_year_conditions(year)]
-    invited = _invited(conditions)
-    lines = _group_lines(
-        [Session.id, Course.code, Course.title, Session.starts_on],
-        lambda _id, code, title, start: _session_label(code, title, start),
-        conditions,
-    )
-    for line in lines:
-        line.invited = invited.get((line.key, course.id))
-    lines.sort(key=lambda line: line.label)
-    total = _total(_("All sessions"), lines, sum(invited.values()))
-    return GroupResults(
-        f"{course.code} – {course.title}",
-        year,
-        total,
-        merge_small(lines, _("Sessions with fewer than 5 answers")),
-        _scale_by_text(conditions) if total.shown else [],
-        learning_gain(conditions),
-    )
-
-
-def category_results(category: Category, year: int) -> GroupResults:
-    """A category's courses of a year: one line per course (small ones merged), the questions."""
-    conditions = [Course.category_id == category.id, *_year_conditions(year)]
-    invited = _invited(conditions)
-    per_course = Counter()
-    for (_session, course_id), n in invited.items():
-        per_course[course_id] += n
-    lines = _group_lines(
-        [Course.id, Course.code, Course.title, Course.sort_key],
-        lambda _id, code, title, _key: f"{code} – {title}",
-        conditions,
-    )
-    for line in lines:
-        line.invited = per_course.get(line.key)
-    lines.sort(key=lambda line: tr_sort_key(line.label))
-    total = _total(_("All trainings"), lines, sum(invited.values()))
-    return GroupResults(
-        category.name,
-        year,
-        total,
-        merge_small(lines, _("Trainings with fewer than 5 answers")),
-        _scale_by_text(conditions) if total.shown else [],
-        learning_gain(conditions),
-    )
-
-
-@dataclass
-class YearOverview:
-    year: int
-    categories: list[GroupLine]
-    courses: list[GroupLine]
-
-
-def year_overview(year: int) -> YearOverview:
-    """The office's entry to the results of a year: every category and course (two queries)."""
-    conditions = _year_conditions(year)
-    categories = _group_lines(
-        [Category.id, Category.name, Category.sort_key],
-        lambda _id, name, _key: name,
-        conditions,
-        joins=[(Category, Category.id == Course.category_id)],
-    )
-    courses = _group_lines(
-        [Course.id, Course.code, Course.title],
-        lambda _id, code, title: f"{code} – {title}",
-        conditions,
-    )
-    categories.sort(key=lambda line: tr_sort_key(line.label))
-    courses.sort(key=lambda line: tr_sort_key(line.label))
-    # Links stay for every line; figures follow is_shown in the template.
-    return YearOverview(year, categories, courses)
-
-
-# --- the reports' section: "Katılımcı değerlendirmeleri" ---------------------------------------
-
-
-@dataclass
-class ReportSection:
-    total: GroupLine
-    by_category: list[GroupLine]
-    by_month: list[GroupLine]
-    learning: LearningGain
-    #: (topic as most often written, how many asked for it); empty unless asked for.
-    topics: list[tuple[str, int]]
-    #: False for a coordinator: how many answered, never what.
-    answers_shown: bool = True
-
-
-_TOPIC_SEPARATORS = re.compile(r"[,;\n/]+|\s+ve\s+|\s*-\s+")
-
-
-def group_topics(texts: list[str], limit: int = TOP_TOPICS) -> list[tuple[str, int]]:
-    """The most asked-for topics: texts split at commas, semicolons, lines and "ve", grouped
-    the Turkish way (search_key: case, dotted and dotless i, ASCII typing), each shown as it
-    was most often written."""
-    groups: dict[str, Counter] = {}
-    for text in texts:
-        seen = set()
-        for piece in _TOPIC_SEPARATORS.split(text or ""):
-            topic = " ".join(piece.strip(" .!?\"'()").split())
-            key = search_key(topic)
-            if len(key) < 3 or key in seen:
-                continue
-            seen.add(key)
-            groups.setdefault(key, Counter())[topic] += 1
-    ranked = sorted(
-        groups.values(), key=lambda c: (-sum(c.values()), tr_sort_key(c.most_common(1)[0][0]))
-    )
-    return [(c.most_common(1)[0][0], sum(c.values())) for c in ranked[:limit]]
-
-
-def _invited_in_scope(conditions, municipality_ids) -> int:
-    """People asked: every evaluation's count, or those of the scope's municipalities who
-    attended (one query either way)."""
-    if municipality_ids is None:
-        query = (
-            select(func.coalesce(func.sum(Evaluation.invited_count), 0))
-            .join(Session, Session.id == Evaluation.session_id)
-            .join(Course, Course.id == Session.course_id)
-            .where(Evaluation.opens_at.is_not(None), *conditions)
-        )
-        return int(db.session.scalar(query) or 0)
-    attended = (
-        exists()
-        .where(AttendanceMark.registration_id == Registration.id)
-        .where(AttendanceMark.meeting_id == Meeting.id)
-        .where(Meeting.session_id == Registration.session_id)
-        .where(AttendanceMark.status.in_(ATTENDED))
-    )
-    query = (
-        select(func.count(distinct(Registration.id)))
-        .join(Session, Session.id == Registration.session_id)
-        .join(Course, Course.id == Session.course_id)
-        .join(Evaluation, Evaluation.session_id == Session.id)
-        .where(
-            Evaluation.opens_at.is_not(None),
-            Registration.municipality_id.in_(sorted(municipality_ids) or [-1]),
-            attended,
-            *conditions,
-        )
-    )
-    return int(db.session.scalar(query) or 0)
-
-
-def response_rate_section(start: date, end: date, municipality_ids) -> ReportSection:
-    """A coordinator's section: how many of their people answered, never what (two queries)."""
-    conditions = [Session.starts_on >= start, Session.starts_on <= end]
-    responses = db.session.scalar(
-        select(func.count(Response.id))
-        .join(Evaluation, Evaluation.id == Response.evaluation_id)
-        .join(Session, Session.id == Evaluation.session_id)
-        .join(Course, Course.id == Session.course_id)
-        .where(_scope_condition(municipality_ids), *conditions)
-    )
-    total = GroupLine(
-        _("Total"),
-        responses=int(responses or 0),
-        invited=_invited_in_scope(conditions, municipality_ids),
-    )
-    return ReportSection(total, [], [], LearningGain(), [], answers_shown=False)
-
-
-def report_section(
-    start: date, end: date, municipality_ids=None, with_topics: bool = True
-) -> ReportSection:
-    """The evaluation figures of the sessions that started between `start` and `end`:
-    satisfaction by category and by month, response rate, learning gain, next topics.
-    Three queries whatever the number of answers, four with the topics."""
-    conditions = [Session.starts_on >= start, Session.starts_on <= end]
-    year, month = extract("year", Session.starts_on), extract("month", Session.starts_on)
-    # One pass over the answers grouped by category and month; a response belongs to one
-    # session, so the groups' responses add up without counting one twice.
-    cells = _group_lines(
-        [Category.id, Category.name, year, month],
-        lambda _id, name, _y, _m: name,
-        conditions,
-        joins=[(Category, Category.id == Course.category_id)],
-        municipality_ids=municipality_ids,
-        key_of=lambda cid, _name, y, m: (cid, (int(y), int(m))),
-        whole_period=True,
-    )
-    categories: dict = {}
-    months: dict = {}
-    for cell in cells:
-        category_id, key = cell.key
-        for lines, line_key, label in (
-            (categories, category_id, cell.label),
-            (months, key, None),
-        ):
-            line = lines.get(line_key)
-            if line is None:
-                line = lines[line_key] = GroupLine(label or month_label(*key), key=line_key)
-            line.responses += cell.responses
-            line.score_sum += cell.score_sum
-            line.score_count += cell.score_count
-    by_category = sorted(categories.values(), key=lambda line: tr_sort_key(line.label))
-    by_month = [months[key] for key in sorted(months)]
-    total = _total(_("Total"), by_category, _invited_in_scope(conditions, municipality_ids))
-    topics: list[tuple[str, int]] = []
-    if with_topics:
-        texts = db.session.scalars(
-            select(Answer.text)
-            .join(Response, Response.id == Answer.response_id)
-            .join(Question, Question.id == Answer.question_id)
-            .join(Evaluation, Evaluation.id == Response.evaluation_id)
-            .join(Session, Session.id == Evaluation.session_id)
-            .where(
-                Question.text.in_(TOPICS_QUESTION_TEXTS),
-                Answer.text.is_not(None),
-                _scope_condition(municipality_ids),
-                *conditions,
-            )
-        )
-        # Free texts, even grouped, only from a group large enough to be shown.
-        topics = group_topics(list(texts)) if total.shown else []
-    return ReportSection(
-        total=total,
-        by_category=merge_small(by_category, _("Categories with fewer than 5 answers")),
-        by_month=merge_small(by_month, _("Months with fewer than 5 answers")),
-        learning=learning_gain(conditions, municipality_ids),
-        topics=topics,
-    )

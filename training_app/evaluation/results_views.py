@@ -16,7 +16,7 @@ from ..core.errors import DomainError
 from ..core.permissions import admin_required, roles_required
 from ..core.timeutil import local_today
 from ..extensions import db
-from . import charts, exports, municipality, results
+from . import charts, exports, group_results, municipality, results
 from .forms import ActionForm
 from .models import SCALE_LABELS, Evaluation
 
@@ -53,7 +53,7 @@ def _common(**context) -> dict:
 def overview():
     """The results of a year by category and by course, with links to each."""
     year = _year()
-    data = results.year_overview(year)
+    data = group_results.year_overview(year)
     return render_template(
         "evaluation/results/overview.html",
         **_common(
@@ -107,7 +107,7 @@ def export_session(session_id, fmt):
     return exports.xlsx_response(_session_tables(data, with_texts=True), heading, filename)
 
 
-def _group_tables(data: results.GroupResults, first: str) -> list[exports.Table]:
+def _group_tables(data: group_results.GroupResults, first: str) -> list[exports.Table]:
     return [
         exports.group_table(_("Response rate"), first, [data.total, *data.lines]),
         exports.scale_table(data.scale),
@@ -115,7 +115,7 @@ def _group_tables(data: results.GroupResults, first: str) -> list[exports.Table]
     ]
 
 
-def _group_page(data: results.GroupResults, kind: str, obj_id: int, first: str):
+def _group_page(data: group_results.GroupResults, kind: str, obj_id: int, first: str):
     return render_template(
         "evaluation/results/group.html",
         **_common(
@@ -135,7 +135,9 @@ def _group_page(data: results.GroupResults, kind: str, obj_id: int, first: str):
 def course_results(course_id):
     """A course's sessions of a year."""
     course = db.get_or_404(Course, course_id)
-    return _group_page(results.course_results(course, _year()), "course", course.id, _("Session"))
+    return _group_page(
+        group_results.course_results(course, _year()), "course", course.id, _("Session")
+    )
 
 
 @bp.route(f"/courses/<int:course_id>.<{FORMATS}:fmt>")
@@ -143,7 +145,7 @@ def course_results(course_id):
 def export_course(course_id, fmt):
     course = db.get_or_404(Course, course_id)
     year = _year()
-    data = results.course_results(course, year)
+    data = group_results.course_results(course, year)
     tables = _group_tables(data, _("Session"))
     filename = f"degerlendirme-egitim-{course.id}-{year}.{fmt}"
     if fmt == "csv":
@@ -156,7 +158,7 @@ def export_course(course_id, fmt):
 def category_results(category_id):
     """A category's courses of a year."""
     category = db.get_or_404(Category, category_id)
-    data = results.category_results(category, _year())
+    data = group_results.category_results(category, _year())
     return _group_page(data, "category", category.id, _("Training"))
 
 
@@ -165,7 +167,7 @@ def category_results(category_id):
 def export_category(category_id, fmt):
     category = db.get_or_404(Category, category_id)
     year = _year()
-    data = results.category_results(category, year)
+    data = group_results.category_results(category, year)
     tables = _group_tables(data, _("Training"))
     filename = f"degerlendirme-kategori-{category.id}-{year}.{fmt}"
     if fmt == "csv":
@@ -197,7 +199,7 @@ def trainer_results():
     """A trainer's own figures across sessions (no free text); the office chooses a trainer."""
     trainer = _trainer()
     year = _year(required=False)
-    data = results.trainer_results(trainer, year) if trainer else None
+    data = group_results.trainer_results(trainer, year) if trainer else None
     return render_template(
         "evaluation/results/trainer.html",
         **_common(
@@ -205,7 +207,9 @@ def trainer_results():
             data=data,
             year=year,
             years=_years(),
-            trainers=results.trainers_with_answers() if current_user.has_role(Role.ADMIN) else [],
+            trainers=group_results.trainers_with_answers()
+            if current_user.has_role(Role.ADMIN)
+            else [],
             chart=charts.distribution_chart(_("Answers about the trainer"), data.scale)
             if data
             else None,
@@ -220,7 +224,7 @@ def export_trainer(fmt):
     if trainer is None:
         abort(404)
     year = _year(required=False)
-    data = results.trainer_results(trainer, year)
+    data = group_results.trainer_results(trainer, year)
     tables = [
         exports.group_table(_("Sessions"), _("Session"), [data.total, *data.sessions]),
         exports.scale_table(data.scale),

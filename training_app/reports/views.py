@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..core.permissions import require_municipality, roles_required
 from ..core.timeutil import local_today
+from ..evaluation import report_section
 from ..evaluation import results as evaluation_results
 from ..extensions import db
 from ..municipalities.models import Municipality
@@ -53,11 +54,11 @@ def dashboard():
     data = services.dashboard(period, scope)
     tables = {name: exports.dashboard_table(data, name) for name in services.TABLES}
     if current_user.has_role(Role.ADMIN):
-        evaluations = evaluation_results.report_section(
+        evaluations = report_section.report_section(
             period.start, period.end, scope.municipality_ids, with_topics=not scope.is_limited
         )
     else:  # a coordinator sees their people's response rate, not their answers
-        evaluations = evaluation_results.response_rate_section(
+        evaluations = report_section.response_rate_section(
             period.start, period.end, scope.municipality_ids
         )
     today = local_today()

@@ -5,7 +5,7 @@ and is not audited. It is built from the dashboard's figures for the calendar ye
 definitions, see services.py), the previous year's summary for comparison and one line per
 course: seven aggregate queries whatever the data size (eight for a limited scope, whose
 municipalities are named on the title page), four more for the participants' evaluations
-(evaluation/results.py: report_section; three for a limited scope, which lists no topics), and
+(evaluation/report_section.py; three for a limited scope, which lists no topics), and
 for the union the plan against delivery of the planning feature (two queries without an
 approved plan, five with one).
 
@@ -23,6 +23,7 @@ from sqlalchemy import select
 from ..core.pdf import render_pdf
 from ..core.timeutil import local_now
 from ..core.turkish import format_date_short, format_datetime_short, format_number, format_percent
+from ..evaluation import report_section
 from ..evaluation import results as evaluation_results
 from ..extensions import db
 from ..municipalities.models import Municipality
@@ -121,11 +122,11 @@ def build(year: int, scope: Scope, evaluation_answers: bool = True) -> dict:
     tables["course"] = _course_table(courses)
     drawn = charts.dashboard_charts(data, pdf=True)
     if evaluation_answers:
-        evaluations = evaluation_results.report_section(
+        evaluations = report_section.report_section(
             period.start, period.end, scope.municipality_ids, with_topics=not scope.is_limited
         )
     else:
-        evaluations = evaluation_results.response_rate_section(
+        evaluations = report_section.response_rate_section(
             period.start, period.end, scope.municipality_ids
         )
     return {
