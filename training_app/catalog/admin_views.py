@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.args import page_arg
 from ..core.errors import DomainError
 from ..core.forms import show_refusal
 from ..core.permissions import admin_required
@@ -26,12 +27,8 @@ from .forms import (
     fill_session_choices,
 )
 from .models import Category, Course, Meeting, Session, SessionStatus, Venue
-from .views import page_arg
 
 bp = Blueprint("catalog_admin", __name__, url_prefix="/admin/catalogue")
-
-#: Database ids: larger numbers are not found rather than an error on PostgreSQL.
-ID = "int(max=2147483647)"
 
 
 def _render_form(form, title, back_url, submit, intro=None, status=200):
@@ -69,7 +66,7 @@ def list_categories():
     )
 
 
-@bp.route(f"/categories/<{ID}:category_id>", methods=["GET", "POST"])
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 @admin_required
 def edit_category(category_id):
     category = db.get_or_404(Category, category_id)
@@ -116,7 +113,7 @@ def create_venue():
     return _render_form(form, _("New venue"), url_for("catalog_admin.list_venues"), _("Add"))
 
 
-@bp.route(f"/venues/<{ID}:venue_id>", methods=["GET", "POST"])
+@bp.route("/venues/<int:venue_id>", methods=["GET", "POST"])
 @admin_required
 def edit_venue(venue_id):
     venue = db.get_or_404(Venue, venue_id)
@@ -172,7 +169,7 @@ def create_course():
     return _render_form(form, _("New course"), url_for("catalog_admin.list_courses"), _("Add"))
 
 
-@bp.route(f"/courses/<{ID}:course_id>")
+@bp.route("/courses/<int:course_id>")
 @admin_required
 def show_course(course_id):
     course = db.get_or_404(Course, course_id)
@@ -185,7 +182,7 @@ def show_course(course_id):
     )
 
 
-@bp.route(f"/courses/<{ID}:course_id>/edit", methods=["GET", "POST"])
+@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_course(course_id):
     course = db.get_or_404(Course, course_id)
@@ -207,7 +204,7 @@ def edit_course(course_id):
     )
 
 
-@bp.route(f"/courses/<{ID}:course_id>/published", methods=["POST"])
+@bp.route("/courses/<int:course_id>/published", methods=["POST"])
 @admin_required
 def set_course_published(course_id):
     """Show or hide a course in the public catalogue."""
@@ -225,7 +222,7 @@ def set_course_published(course_id):
     return redirect(url_for("catalog_admin.show_course", course_id=course.id))
 
 
-@bp.route(f"/courses/<{ID}:course_id>/delete", methods=["POST"])
+@bp.route("/courses/<int:course_id>/delete", methods=["POST"])
 @admin_required
 def delete_course(course_id):
     """Delete a course nothing refers to; a course in use stays, with where it is used."""
@@ -270,7 +267,7 @@ def list_sessions():
     )
 
 
-@bp.route(f"/courses/<{ID}:course_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/courses/<int:course_id>/sessions/new", methods=["GET", "POST"])
 @admin_required
 def create_session(course_id):
     course = db.get_or_404(Course, course_id)
@@ -299,7 +296,7 @@ def create_session(course_id):
     )
 
 
-@bp.route(f"/sessions/<{ID}:session_id>")
+@bp.route("/sessions/<int:session_id>")
 @admin_required
 def show_session(session_id):
     """A session's management page: meetings, trainers, and the status actions."""
@@ -359,7 +356,7 @@ def _primary_action(session: Session) -> PrimaryAction | None:
     return PrimaryAction("registrations", _("Registrations"), url)
 
 
-@bp.route(f"/sessions/<{ID}:session_id>/edit", methods=["GET", "POST"])
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_session(session_id):
     session = db.get_or_404(Session, session_id)
@@ -400,7 +397,7 @@ def _flash_trainer_change(change: trainers.TrainerChange, chosen: bool) -> None:
     flash(" ".join(parts), "success")
 
 
-@bp.route(f"/sessions/<{ID}:session_id>/trainers", methods=["POST"])
+@bp.route("/sessions/<int:session_id>/trainers", methods=["POST"])
 @admin_required
 def set_trainers(session_id):
     session = db.get_or_404(Session, session_id)
@@ -420,7 +417,7 @@ def set_trainers(session_id):
     return redirect(url_for("catalog_admin.show_session", session_id=session.id))
 
 
-@bp.route(f"/sessions/<{ID}:session_id>/meetings", methods=["POST"])
+@bp.route("/sessions/<int:session_id>/meetings", methods=["POST"])
 @admin_required
 def add_meeting(session_id):
     """Add a meeting; a refused one comes back with its fields as typed and the reason."""
@@ -439,7 +436,7 @@ def add_meeting(session_id):
     return _session_page(session, form, status=400)
 
 
-@bp.route(f"/meetings/<{ID}:meeting_id>", methods=["GET", "POST"])
+@bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
 @admin_required
 def edit_meeting(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
@@ -461,7 +458,7 @@ def edit_meeting(meeting_id):
     )
 
 
-@bp.route(f"/meetings/<{ID}:meeting_id>/delete", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/delete", methods=["POST"])
 @admin_required
 def delete_meeting(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
@@ -490,7 +487,7 @@ def _status_action(session_id, action, done_message):
     return redirect(url_for("catalog_admin.show_session", session_id=session.id))
 
 
-@bp.route(f"/sessions/<{ID}:session_id>/publish", methods=["POST"])
+@bp.route("/sessions/<int:session_id>/publish", methods=["POST"])
 @admin_required
 def publish_session(session_id):
     return _status_action(
@@ -500,7 +497,7 @@ def publish_session(session_id):
     )
 
 
-@bp.route(f"/sessions/<{ID}:session_id>/draft", methods=["POST"])
+@bp.route("/sessions/<int:session_id>/draft", methods=["POST"])
 @admin_required
 def unpublish_session(session_id):
     return _status_action(
@@ -510,7 +507,7 @@ def unpublish_session(session_id):
     )
 
 
-@bp.route(f"/sessions/<{ID}:session_id>/cancel", methods=["GET", "POST"])
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @admin_required
 def cancel_session(session_id):
     """Cancel a session with a reason; trainers and the enrolled are told by mail."""
@@ -538,7 +535,7 @@ def cancel_session(session_id):
     )
 
 
-@bp.route(f"/sessions/<{ID}:session_id>/clone", methods=["GET", "POST"])
+@bp.route("/sessions/<int:session_id>/clone", methods=["GET", "POST"])
 @admin_required
 def clone_session(session_id):
     """Copy a session for the next term, with its meetings shifted."""

@@ -20,7 +20,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.models import Position, Role
-from ..core.args import int_arg
+from ..core.args import page_arg
 from ..core.caching import cacheable
 from ..core.permissions import login_required, public, roles_required
 from ..core.timeutil import local_today, to_local, utcnow
@@ -35,16 +35,7 @@ from .trainers import trainer_agenda
 
 bp = Blueprint("catalog", __name__)
 
-#: Database ids: larger numbers are not found rather than an error on PostgreSQL.
-ID = "int(max=2147483647)"
-
 PER_PAGE = 20
-MAX_PAGE = 10_000
-
-
-def page_arg() -> int:
-    """The ?page= number, kept within what the database can offset."""
-    return int_arg("page", 1, min=1, max=MAX_PAGE, clamp=True)
 
 
 def _filters_from(form: CatalogueFilterForm) -> services.CatalogueFilters:
@@ -169,7 +160,7 @@ def _can_preview(course: Course) -> bool:
     return current_user.is_authenticated and current_user.has_role(Role.ADMIN)
 
 
-@bp.route(f"/catalogue/sessions/<{ID}:session_id>")
+@bp.route("/catalogue/sessions/<int:session_id>")
 @public
 def show_session(session_id):
     """A session: schedule, venue, trainers, seats left, who may apply."""
@@ -186,7 +177,7 @@ def show_session(session_id):
     )
 
 
-@bp.route(f"/catalogue/courses/<{ID}:course_id>")
+@bp.route("/catalogue/courses/<int:course_id>")
 @public
 def show_course(course_id):
     """A course and its sessions, upcoming first."""
@@ -217,7 +208,7 @@ def _session_url(session: Session) -> str:
     return url_for("catalog.show_session", session_id=session.id, _external=True)
 
 
-@bp.route(f"/catalogue/sessions/<{ID}:session_id>/calendar.ics")
+@bp.route("/catalogue/sessions/<int:session_id>/calendar.ics")
 @cacheable
 @public
 def session_calendar(session_id):

@@ -137,28 +137,34 @@ def add_question(section_id):
     )
 
 
-@bp.route("/admin/evaluation/sections/<int:section_id>/change", methods=["POST"])
-@admin_required
-def change_section(section_id):
-    """Move a section up or down, or remove it."""
-    section = db.get_or_404(QuestionnaireSection, section_id)
-    questionnaire_id = section.questionnaire_id
+def _move_or_remove(item, questionnaire_id: int, move, remove):
+    """The up / down / remove buttons of a section or a question of the editor."""
     if not ActionForm().validate_on_submit():
         abort(400)
     action = request.form.get("action")
+    if action not in ("up", "down", "remove"):
+        abort(400)
     try:
-        if action in ("up", "down"):
-            editor.move_section(section, -1 if action == "up" else 1)
-        elif action == "remove":
-            editor.remove_section(section)
+        if action == "remove":
+            remove(item)
         else:
-            abort(400)
+            move(item, -1 if action == "up" else 1)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
     else:
         db.session.commit()
     return redirect(url_for("evaluation.edit_questionnaire", questionnaire_id=questionnaire_id))
+
+
+@bp.route("/admin/evaluation/sections/<int:section_id>/change", methods=["POST"])
+@admin_required
+def change_section(section_id):
+    """Move a section up or down, or remove it."""
+    section = db.get_or_404(QuestionnaireSection, section_id)
+    return _move_or_remove(
+        section, section.questionnaire_id, editor.move_section, editor.remove_section
+    )
 
 
 @bp.route("/admin/evaluation/questions/<int:question_id>/change", methods=["POST"])
@@ -166,23 +172,9 @@ def change_section(section_id):
 def change_question(question_id):
     """Move a question up or down, or remove it."""
     question = db.get_or_404(Question, question_id)
-    questionnaire_id = question.section.questionnaire_id
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    action = request.form.get("action")
-    try:
-        if action in ("up", "down"):
-            editor.move_question(question, -1 if action == "up" else 1)
-        elif action == "remove":
-            editor.remove_question(question)
-        else:
-            abort(400)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-    return redirect(url_for("evaluation.edit_questionnaire", questionnaire_id=questionnaire_id))
+    return _move_or_remove(
+        question, question.section.questionnaire_id, editor.move_question, editor.remove_question
+    )
 
 
 @bp.route("/admin/evaluation/questionnaires/<int:questionnaire_id>/status", methods=["POST"])

@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ..accounts.models import Person, User
 from ..attendance.models import Completion
+from ..attendance.online import link_window
 from ..catalog.models import (
     Course,
     CourseAudience,
@@ -33,8 +34,6 @@ NEW_DOCUMENT_DAYS = 30
 NO_SHOW_DAYS = 90
 #: "Open to you" looks this far ahead: a calendar month would be empty on its last day.
 OPEN_WINDOW = timedelta(days=31)
-#: A join link shows from this long before a meeting until it ends.
-JOIN_LINK_LEAD = timedelta(minutes=30)
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -45,8 +44,9 @@ def month_bounds(today: date) -> tuple[date, date]:
 
 
 def join_link_visible(meeting: Meeting, now: datetime) -> bool:
-    """An online link shows to the registered from shortly before a meeting until it ends."""
-    return meeting.start - JOIN_LINK_LEAD <= now <= meeting.end
+    """The online feature's window: from shortly before a meeting until it ends."""
+    opens, closes = link_window(meeting)
+    return opens <= now <= closes
 
 
 def _session_details(query):
