@@ -461,3 +461,43 @@ def test_bad_report_upload_is_shown_on_the_form(client, online_session):
     )
     assert response.status_code == 400
     assert "Beklenen" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        bytes(range(256)) * 40,  # random bytes
+        b"\x89PNG\r\n\x1a\n" + bytes(300),  # an image named .csv
+        ("A" * 200_000).encode(),  # one huge field
+        "Name\tJoin Time\tLeave Time\n".encode("utf-16-le"),  # UTF-16 without its BOM
+        b"\xef\xbb\xbf" + "İşçiğüÖ;\x01\x02".encode() * 500,  # text in no known layout
+    ],
+    ids=["random", "png", "huge-field", "utf16-no-bom", "unknown-text"],
+)
+def test_hostile_report_files_get_a_message_never_a_500(client, online_session, content):
+    import io
+
+    session, _trainer, _people = _report_session(online_session)
+    login(client, "ismail.gunes@kbb.org.tr")
+    response = client.post(
+        f"/online/meetings/{session.meetings[0].id}/report",
+        data={"file": (io.BytesIO(content), "rapor.csv")},
+    )
+    assert response.status_code == 400
+    assert 'class="invalid-feedback' in response.get_data(as_text=True) or "alert" in (
+        response.get_data(as_text=True)
+    )
+    assert db.session.scalars(select(AttendanceMark)).all() == []
+
+
+def test_hostile_numbers_in_the_report_confirmation_never_give_a_500(client, online_session):
+    session, _trainer, _people = _report_session(online_session)
+    login(client, "ismail.gunes@kbb.org.tr")
+    url = f"/online/meetings/{session.meetings[0].id}/report/confirm"
+    for form in (
+        {"unmatched": str(10**30), "u-0-to": "-5", "u-0-iv": "x-y"},
+        {"unmatched": "1", "u-0-to": str(2**64), "u-0-iv": "0-" + "9" * 400},
+        {"unmatched": "١٢", "iv-1": "İşçi"},
+    ):
+        response = client.post(url, data=form)
+        assert response.status_code < 500, form

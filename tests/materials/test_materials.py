@@ -4,6 +4,7 @@ import io
 import os
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -249,3 +250,26 @@ def test_trainer_finds_the_materials_page_from_my_sessions(client, make_session,
     assert f"/sessions/{session.id}/materials" in page
     page = client.get(f"/sessions/{session.id}/materials").get_data(as_text=True)
     assert "Dosya ekle" in page and "Bağlantı ekle" in page
+
+
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (bytes(range(256)) * 40, "notlar.pdf"),
+        (b"", "bos.pdf"),
+        ("Ders notları".encode("utf-16"), "notlar.docx"),
+        (b"PK\x03\x04" + bytes(100), "sunum.pptx"),  # a zip that is no Office file
+        (b"%PDF", "\u0130\u015f\u00e7i" * 300 + ".pdf"),  # a 1,200-character file name
+    ],
+    ids=["random", "empty", "utf16-text", "bare-zip", "long-name"],
+)
+def test_hostile_files_are_refused_with_a_message_and_store_nothing(
+    app, client, make_session, make_trainer, data, name
+):
+    trainer = make_trainer()
+    session = make_session(trainers=[trainer])
+    login(client, trainer.user.email)
+    response = _upload(client, session, data, name, title="x" * 5000)
+    assert 400 <= response.status_code < 500
+    assert "invalid-feedback" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Material)) is None
