@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import login
 from tests.evaluation.conftest import close
 from training_app.accounts.models import Role
 from training_app.core.errors import DomainError, InvalidTransition
@@ -70,3 +71,27 @@ def test_an_asked_questionnaire_changes_only_by_a_new_version(held_session):
     assert asked.status == QuestionnaireStatus.ARCHIVED
     assert len(asked.questions) == len(copy.questions) - 1
     assert len(db.session.scalars(select(Questionnaire)).all()) == 2
+
+
+def test_a_refused_question_shows_its_errors_in_its_own_section_only(client, make_user):
+    """With several sections, the typed values and the error stay with the section sent."""
+    ensure_default_questionnaire()
+    admin = make_user(Role.ADMIN, email="office@example.org")
+    login(client, admin.email)
+    draft = editor.new_version(editor.default_questionnaire(), admin)
+    db.session.commit()
+    sections = draft.sections
+    assert len(sections) > 1
+    response = client.post(
+        f"/admin/evaluation/sections/{sections[1].id}/questions",
+        data={
+            "text": "",
+            "kind": "single_choice",
+            "subject": "course",
+            "options": "Birinci\nİkinci",
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert page.count("Bu alan zorunludur.") == 1
+    assert page.count("Birinci") == 1

@@ -58,7 +58,15 @@ def list_questionnaires():
     )
 
 
-def _editor(questionnaire, form=None, section_form=None, question_form=None, status=200):
+def _editor(
+    questionnaire,
+    form=None,
+    section_form=None,
+    question_form=None,
+    refused_section_id=None,
+    status=200,
+):
+    """The editor page; a refused question form shows its errors in its own section only."""
     editable = True
     try:
         editor.ensure_editable(questionnaire)
@@ -71,6 +79,8 @@ def _editor(questionnaire, form=None, section_form=None, question_form=None, sta
         form=form or QuestionnaireForm(obj=questionnaire),
         section_form=section_form or SectionForm(formdata=None),
         question_form=question_form or QuestionForm(formdata=None),
+        blank_question_form=QuestionForm(formdata=None),
+        refused_section_id=refused_section_id,
         action_form=ActionForm(),
         scale_labels=SCALE_LABELS,
     ), status
@@ -117,7 +127,9 @@ def add_question(section_id):
     section = db.get_or_404(QuestionnaireSection, section_id)
     form = QuestionForm()
     if not form.validate_on_submit():
-        return _editor(section.questionnaire, question_form=form, status=400)
+        return _editor(
+            section.questionnaire, question_form=form, refused_section_id=section.id, status=400
+        )
     try:
         editor.add_question(
             section,
