@@ -28,5 +28,7 @@ def test_demo_call_plan_and_delivery(app, client):
     assert client.get(f"/plan/{year}").status_code == 200
     again = load_demo_data()
     db.session.commit()
-    assert again["needs_added"] == 0
-    assert db.session.scalar(select(func.count(NeedsCall.id))) == 1
+    assert again["needs_added"] == 0 and again["needs_calls_opened"] == 0
+    # This year's call, and next year's, open for the demo's coordinators to answer.
+    assert db.session.scalar(select(func.count(NeedsCall.id))) == 2
+    assert [c.year for c in needs.open_calls(local_today())] == [year + 1]

@@ -7,7 +7,7 @@ Rows are added directly (no mail to the demo coordinators); idempotent.
 """
 
 import random
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -37,11 +37,28 @@ FREE_TOPICS = (
 )
 
 
+def _open_next_years_call(today: date) -> int:
+    """Next year's call, open for three more weeks, so that a coordinator trying the demo has
+    needs to enter (this year's call closed last December)."""
+    year = today.year + 1
+    if db.session.scalar(select(NeedsCall.id).where(NeedsCall.year == year)) is not None:
+        return 0
+    db.session.add(
+        NeedsCall(
+            year=year,
+            deadline=today + timedelta(days=21),
+            message="Birimlerinizin gelecek yıl ihtiyaç duyduğu eğitimleri bildiriniz.",
+        )
+    )
+    return 1
+
+
 def load_demo_planning() -> dict:
     today = local_today()
     year = today.year
+    calls_opened = _open_next_years_call(today)
     if db.session.scalar(select(NeedsCall.id).where(NeedsCall.year == year)) is not None:
-        return {"needs_added": 0, "plan_lines_added": 0}
+        return {"needs_added": 0, "plan_lines_added": 0, "needs_calls_opened": calls_opened}
     rng = random.Random(1978)
     courses = list(
         db.session.scalars(
@@ -131,4 +148,8 @@ def load_demo_planning() -> dict:
             )
         )
     db.session.flush()
-    return {"needs_added": needs_added, "plan_lines_added": len(plan.lines)}
+    return {
+        "needs_added": needs_added,
+        "plan_lines_added": len(plan.lines),
+        "needs_calls_opened": calls_opened,
+    }
