@@ -69,8 +69,9 @@ def month_end(first: date) -> date:
 
 
 def _search_words(text: str | None) -> list[str]:
-    """Search keys of the words typed; NUL characters, which PostgreSQL refuses, are dropped."""
-    return search_key((text or "").replace("\x00", "")).split()
+    """Search keys of the words typed (NUL characters never get here: core.args drops them from
+    every query string)."""
+    return search_key(text or "").split()
 
 
 def public_sessions_query(filters: CatalogueFilters, today: date) -> Select:
@@ -105,7 +106,7 @@ def _filtered(query: Select, filters: CatalogueFilters) -> Select:
             Session.starts_on <= month_end(filters.month), Session.ends_on >= filters.month
         )
     if filters.city:
-        query = query.where(Session.city_key == filters.city.replace("\x00", ""))
+        query = query.where(Session.city_key == filters.city)
     if filters.abroad is True:
         query = query.where(Session.country != TURKEY)
     elif filters.abroad is False:
