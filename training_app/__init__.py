@@ -157,6 +157,7 @@ def _init_extensions(app: Flask) -> None:
     from .enrollment import models as _enrollment_models  # noqa: F401
     from .evaluation import models as _evaluation_models  # noqa: F401
     from .evaluation import municipality as _evaluation_municipality  # noqa: F401
+    from .mailtexts import models as _mailtexts_models  # noqa: F401
     from .materials import models as _materials_models  # noqa: F401
     from .municipalities import models as _municipalities_models  # noqa: F401
     from .planning import models as _planning_models  # noqa: F401
@@ -205,6 +206,8 @@ def _register_blueprints(app: Flask) -> None:
     from .evaluation.services import connect_signals as connect_evaluation_signals
     from .evaluation.views import bp as evaluation_bp
     from .evaluation.views import evaluation_offers, open_evaluations
+    from .mailtexts.services import text_for_mail
+    from .mailtexts.views import bp as mailtexts_bp
     from .materials.views import bp as materials_bp
     from .materials.views import my_materials, session_materials_panel
     from .municipalities.views import bp as municipalities_bp
@@ -236,8 +239,10 @@ def _register_blueprints(app: Flask) -> None:
         planning_bp,
         planning_admin_bp,
         materials_bp,
+        mailtexts_bp,
     ):
         app.register_blueprint(bp)
+    app.extensions["mail_texts"] = text_for_mail
     connect_signals()
     connect_evaluation_signals()
     connect_planning_signals()

@@ -45,7 +45,8 @@ def queue_mail(
     attachments: list[tuple[str, str, bytes]] = (),
     **context,
 ) -> OutboxMessage | None:
-    """Render templates/emails/<template>.subject.txt and .txt and add them to the outbox.
+    """Render templates/emails/<template>.subject.txt and .txt, or the text the office wrote
+    for this kind and language, and add them to the outbox.
 
     With a dedup_key already in the outbox nothing is queued: re-running a job sends nothing twice.
     `attachments` are (filename, content type, content), e.g. a session's .ics file.
@@ -58,9 +59,15 @@ def queue_mail(
             return None
     context.setdefault("union_name", current_app.config["UNION_NAME"])
     context.setdefault("base_url", current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
+    # The office's text for this kind and language (the mailtexts feature), else the shipped one.
+    office_text = current_app.extensions.get("mail_texts")
     with force_locale(locale):
-        subject = render_template(f"emails/{template}.subject.txt", **context).strip()
-        body = render_template(f"emails/{template}.txt", **context)
+        written = office_text(template, locale, context) if office_text else None
+        if written is not None:
+            subject, body = written
+        else:
+            subject = render_template(f"emails/{template}.subject.txt", **context).strip()
+            body = render_template(f"emails/{template}.txt", **context)
     message = OutboxMessage(
         recipient=recipient, subject=subject, body_text=body, dedup_key=dedup_key, kind=template
     )

@@ -75,6 +75,7 @@ def navigation_for(user) -> list[NavItem]:
                     NavItem("privacy.admin_notices", _("Privacy notice")),
                     NavItem("admin.list_audit_entries", _("Audit log")),
                     NavItem("admin.list_outbox", _("Outgoing mail")),
+                    NavItem("mailtexts.list_texts", _("Mail texts")),
                 ),
             )
         )
