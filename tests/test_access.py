@@ -68,6 +68,11 @@ EXPECTED = {
     "admin.show_outbox_message": ADMIN_ONLY,
     "admin.retry_outbox_message": ADMIN_ONLY_POST,
     "admin.retry_failed_outbox": ADMIN_ONLY_POST,
+    # Mail texts: the office only; an empty preview comes back with its refusal in the fragment.
+    "mailtexts.list_texts": ADMIN_ONLY,
+    "mailtexts.edit_text": ADMIN_ONLY,
+    "mailtexts.preview_text": ADMIN_ONLY,
+    "mailtexts.reset_text": ADMIN_ONLY_POST,
     # Catalogue: public pages, the trainer's sessions, calendars.
     "catalog.list_sessions": ALL_200,
     "catalog.show_session": ALL_200,
@@ -337,6 +342,8 @@ def make_url_args(make_user) -> dict:
         "test_question_id": test_question.id,
         "attempt_kind": "pre",
         "material_id": material.id,
+        "mail_kind": "registration_confirmed",
+        "lang": "en",
     }
 
 

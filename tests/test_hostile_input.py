@@ -374,6 +374,7 @@ MAIN_FORMS = [
     (Role.ADMIN, "/admin/users/new"),
     (Role.ADMIN, "/admin/municipalities/new"),
     (Role.ADMIN, "/attendance/meetings/{meeting_id}/sheet"),
+    (Role.ADMIN, "/admin/mail-texts/registration_confirmed/tr"),
 ]
 
 

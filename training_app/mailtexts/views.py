@@ -83,7 +83,7 @@ def preview_text(mail_kind, lang):
         except DomainError as refusal:
             error = refusal.message
     else:
-        error = " ".join(message for errors in form.errors.values() for message in errors)
+        error = " ".join(str(message) for errors in form.errors.values() for message in errors)
     # 200 either way: htmx swaps the fragment, which shows the refusal in place of a preview.
     return render_template("mailtexts/_preview.html", preview=preview, error=error)
 
