@@ -12,6 +12,7 @@ from ..core.models import OutboxMessage
 from ..core.tckn import redact_tckn
 from ..core.turkish import tr_sort_key
 from ..extensions import db
+from ..mailtexts.registry import get_kind
 
 PAGE_SIZE = 50
 
@@ -19,26 +20,6 @@ STATE_LABELS = {
     "pending": _l("Waiting to be sent"),
     "sent": _l("Sent"),
     "failed": _l("Could not be sent"),
-}
-
-#: The mail texts in templates/emails/, as the office knows them.
-KIND_LABELS = {
-    "invitation": _l("Invitation"),
-    "password_reset": _l("Password reset"),
-    "welcome": _l("Welcome"),
-    "privacy_deletion_received": _l("Deletion request received"),
-    "privacy_deletion_done": _l("Personal data deleted"),
-    "privacy_deletion_rejected": _l("Deletion request rejected"),
-    "registration_received": _l("Application received"),
-    "registration_to_approve": _l("Application to approve"),
-    "registration_confirmed": _l("Registration confirmed"),
-    "registration_waitlisted": _l("Waiting list"),
-    "registration_promoted": _l("Moved up from the waiting list"),
-    "registration_refused": _l("Application refused"),
-    "registration_cancelled": _l("Registration cancelled"),
-    "registration_reminder": _l("Reminder"),
-    "registration_session_cancelled": _l("Session cancelled (participant)"),
-    "session_cancelled": _l("Session cancelled"),
 }
 
 
@@ -50,8 +31,8 @@ def state_label(state: str) -> str:
 def kind_label(kind: str | None) -> str:
     if not kind:
         return ""
-    label = KIND_LABELS.get(kind)
-    return str(label) if label is not None else kind
+    registered = get_kind(kind)
+    return str(registered.label) if registered is not None else kind
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ branch (the list of schedule changes, the waiting-list sentence that depends on 
 one placeholder each, written by the system from a partial of templates/emails/, so the office
 places them but never has to write a condition.
 
-Registering a new kind is one call, next to the code that sends it or in kinds.py:
+Registering a new kind is one call in kinds.py (a test fails until every mail is registered):
 
     register(MailKind("document_expiry", _l("..."), _l("..."), (AD_SOYAD, EGITIM, ...)))
 """
@@ -82,11 +82,17 @@ def register(kind: MailKind) -> MailKind:
     return kind
 
 
+def _load_shipped_kinds() -> None:
+    from . import kinds  # noqa: F401 (registers them on first import)
+
+
 def get_kind(key: str) -> MailKind | None:
+    _load_shipped_kinds()
     return _KINDS.get(key)
 
 
 def all_kinds() -> list[MailKind]:
+    _load_shipped_kinds()
     return list(_KINDS.values())
 
 

@@ -15,7 +15,6 @@ from ..core import audit
 from ..core.errors import DomainError
 from ..core.placeholders import check_text, fill
 from ..extensions import db
-from . import kinds as _kinds  # noqa: F401 (registers the shipped kinds)
 from .models import BODY_MAX, LOCALES, SUBJECT_MAX, MailText
 from .registry import MailKind, all_kinds, get_kind
 
