@@ -175,3 +175,23 @@ def test_the_preview_fills_sample_data_and_keeps_system_parts(app):
     assert subject == "Değişiklik: Temel İlk Yardım Eğitimi"
     assert body.startswith("Ayşe Yılmaz\n- Oturum taşındı: 12.05.2027 09:30–12:30")
     assert "\n\n\n" not in body and body.endswith("/catalogue/sessions/42")
+
+
+def test_a_text_that_cannot_be_filled_falls_back_to_the_shipped_mail(app, office):
+    """A mail still goes when its office text cannot be filled (here: a context without the
+    needs call's ids the link needs); the shipped template writes it."""
+    from training_app.core.mail import queue_mail
+
+    kind = get_kind("needs_call_reminder")
+    save(kind, "tr", "Hatırlatma {belediye}", "Lütfen girin: {baglanti}", office)
+    message = queue_mail(
+        "sorumlu@example.org",
+        "needs_call_reminder",
+        locale="tr",
+        person_name="Mehmet Kaya",
+        municipality="Meram Belediyesi",
+        year=2028,
+        deadline="15 Aralık 2027",
+    )
+    assert message.subject == "Hatırlatma: Meram Belediyesi belediyesinin 2028 eğitim ihtiyaçları"
+    assert "Lütfen girin" not in message.body_text

@@ -85,6 +85,7 @@ def test_preview_then_save_then_reset(office_client, office):
     assert text.updated_by_user_id == office.id
     page = office_client.get(EDITOR).get_data(as_text=True)
     assert "birimin yazdığı metin kullanılıyor" in page and "Varsayılana dön" in page
+    assert "Bu e-postanın sistemle gelen metni" in page and "Kayıt onaylandı: {egitim}" in page
 
     response = office_client.post(f"{EDITOR}/reset", follow_redirects=True)
     assert "Yeniden sistemle gelen metin kullanılıyor." in response.get_data(as_text=True)

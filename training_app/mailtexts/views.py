@@ -64,6 +64,8 @@ def edit_text(mail_kind, lang):
         lang=lang,
         languages=LANGUAGE_LABELS,
         saved=saved,
+        # Beside an office text, the shipped one it replaces, to compare or copy from.
+        shipped=services.shipped_text(kind, lang) if saved is not None else None,
         form=form,
         reset_form=ResetForm(),
         preview=preview,
