@@ -195,3 +195,21 @@ def test_a_text_that_cannot_be_filled_falls_back_to_the_shipped_mail(app, office
     )
     assert message.subject == "Hatırlatma: Meram Belediyesi belediyesinin 2028 eğitim ihtiyaçları"
     assert "Lütfen girin" not in message.body_text
+
+
+def test_two_first_saves_at_once_leave_one_text_the_later_one(app, office, monkeypatch):
+    """The race: both saves found no text and insert; the unique (kind, language) refuses the
+    second insert, which then updates the row the first one wrote."""
+    save(CONFIRMED, "tr", "İlk kayıt {egitim}", OUR_TEXT, office)
+    real_lookup = services.office_text
+    looked_up = []
+
+    def lookup_before_the_other_commit(kind, locale):
+        looked_up.append(locale)
+        return None if len(looked_up) == 1 else real_lookup(kind, locale)
+
+    monkeypatch.setattr(services, "office_text", lookup_before_the_other_commit)
+    save(CONFIRMED, "tr", "İkinci kayıt {egitim}", OUR_TEXT, office)
+    texts = db.session.scalars(select(MailText)).all()
+    assert [(t.locale, t.subject) for t in texts] == [("tr", "İkinci kayıt {egitim}")]
+    assert len(looked_up) == 2, "the insert was refused and the row looked up again"

@@ -10,6 +10,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
 from ..core.errors import DomainError
@@ -141,7 +142,11 @@ def save_text(kind: MailKind, locale: str, subject: str, body: str, by) -> MailT
     text = office_text(kind, locale)
     if text is None:
         text = MailText(kind=kind.key, locale=locale, subject="", body="")
-        db.session.add(text)
+        try:
+            with db.session.begin_nested():
+                db.session.add(text)
+        except IntegrityError:  # saved twice at once: the later save updates the other's row
+            text = office_text(kind, locale)
     changes = audit.diff(text, {"subject": subject, "body": body})
     text.subject, text.body, text.updated_by_user_id = subject, body, by.id
     db.session.flush()
