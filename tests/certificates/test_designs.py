@@ -308,3 +308,24 @@ def test_a_design_without_any_signatory_stops_issuing(closed_session):
     with pytest.raises(services.DomainError, match="İmzacılar"):
         services.issue_certificates(session, admin)
     db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["x" * 10_000, "Ad\x00Soyad", "{" * 500, "'; DROP TABLE certificate_designs; --", "9" * 40],
+)
+def test_hostile_form_values_get_a_message_never_a_server_error(client, closed_session, hostile):
+    session, admin, _regs = closed_session(people=1)
+    login(client, admin.email)
+    for field in ("name", "layout", "footer", "primary_color", "partner1_name", "keep_logos"):
+        response = client.post("/certificates/designs/new", data=design_form(**{field: hostile}))
+        assert response.status_code in (200, 302, 400), (field, response.status_code)  # NUL: 400
+        preview = client.post("/certificates/designs/preview", data=design_form(**{field: hostile}))
+        assert preview.status_code in (200, 400), (field, preview.status_code)
+        db.session.rollback()
+    response = client.post(
+        f"/certificates/courses/{session.course_id}/designs",
+        data={"designs-attendance": hostile, "designs-achievement": hostile},
+    )
+    assert response.status_code == (400 if "\x00" in hostile else 302)
+    assert designs.chosen_designs(session.course_id) == {}
