@@ -146,6 +146,8 @@ def preview_design():
     form.keep_logos.choices = [(sha, sha) for sha in form.keep_logos.data or []]
     if not form.validate_on_submit():
         return _preview_refusal(_("The preview could not be made: check the form."))
+    if not (form.name.data or "").strip():
+        form.name.data = _("Preview")  # a design not yet named can be looked at all the same
     try:
         values = designs.clean(_input(form, None, any_stored_logo=True))
     except DomainError as error:
