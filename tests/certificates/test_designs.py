@@ -329,3 +329,18 @@ def test_hostile_form_values_get_a_message_never_a_server_error(client, closed_s
     )
     assert response.status_code == (400 if "\x00" in hostile else 302)
     assert designs.chosen_designs(session.course_id) == {}
+
+
+def test_the_demo_prints_one_course_with_a_partner_design(app):
+    from training_app.certificates.models import Certificate
+    from training_app.demo import load_demo_data
+    from training_app.demo.designs import NAME
+
+    assert load_demo_data()["designs_added"] == 1
+    db.session.commit()
+    design = db.session.scalar(select(CertificateDesign).where(CertificateDesign.name == NAME))
+    assert design.layout == "ortakli" and len(design.logos) == 2
+    issued = [c for c in db.session.scalars(select(Certificate)) if c.design["name"] == NAME]
+    assert issued
+    assert "AFAD Konya İl Müdürlüğü" in pdf_text(render_documents(issued[:1]))
+    assert load_demo_data()["designs_added"] == 0
