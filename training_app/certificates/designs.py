@@ -251,6 +251,7 @@ def clean(values: DesignInput) -> DesignInput:
 def save_design(design: CertificateDesign | None, values: DesignInput, by: User | None):
     """Create or update a design; issued documents keep their own snapshot either way."""
     values = clean(values)
+    default_design()  # exists before any other design can take its name
     logos = [*values.logos, *(store_image(image) for image in values.new_logos)]
     background = values.background
     if values.new_background is not None:
@@ -345,21 +346,25 @@ def delete_design(design: CertificateDesign, by: User | None) -> None:
 def default_design() -> CertificateDesign:
     """The shipped "Birlik standart" (created the first time it is needed)."""
     design = db.session.scalar(select(CertificateDesign).where(CertificateDesign.is_default))
-    if design is None:
-        primary, accent = default_colors()
-        design = CertificateDesign(
-            name=DEFAULT_NAME,
-            layout="klasik",
-            is_default=True,
-            texts=shipped_texts(),
-            logos=[],
-            primary_color=primary,
-            accent_color=accent,
-            use_registry_signatories=True,
-            partner_signatories=[],
-        )
-        db.session.add(design)
-        db.session.flush()
+    if design is not None:
+        return design
+    primary, accent = default_colors()
+    try:
+        with db.session.begin_nested():
+            design = CertificateDesign(
+                name=DEFAULT_NAME,
+                layout="klasik",
+                is_default=True,
+                texts=shipped_texts(),
+                logos=[],
+                primary_color=primary,
+                accent_color=accent,
+                use_registry_signatories=True,
+                partner_signatories=[],
+            )
+            db.session.add(design)
+    except IntegrityError:  # made at the same moment by another request (unique name)
+        design = db.session.scalar(select(CertificateDesign).where(CertificateDesign.is_default))
     return design
 
 
