@@ -344,3 +344,15 @@ def test_the_demo_prints_one_course_with_a_partner_design(app):
     assert issued
     assert "AFAD Konya İl Müdürlüğü" in pdf_text(render_documents(issued[:1]))
     assert load_demo_data()["designs_added"] == 0
+
+
+def test_the_register_entry_names_the_design_a_document_was_issued_with(client, closed_session):
+    session, admin, _regs = closed_session(people=1)
+    design = save(design_form())
+    designs.assign_designs(session.course, {"attendance": design.id}, admin)
+    (certificate,) = services.issue_certificates(session, admin).issued
+    db.session.commit()
+    save(design_form(name="Yeni adıyla"), design)  # renaming later changes no document
+    login(client, admin.email)
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "Belge tasarımı" in page and "AFAD ortak" in page and "Yeni adıyla" not in page
