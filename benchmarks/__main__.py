@@ -22,6 +22,7 @@ BENCHMARKS = (
     "attendance",
     "offline_sync",
     "certificates",
+    "designs",
     "pages",
     "dashboard",
     "evaluation",
@@ -165,6 +166,16 @@ def _rows(results: dict) -> list[tuple[str, str, str]]:
         database = next(iter(certs.values()))["database"]
         setup = f"bulk print (query, render, merge), chunks of 50, {database}"
         rows.append(("certificates", setup, "; ".join(parts)))
+    if d := results.get("designs"):
+        rows.append(
+            (
+                "document designs",
+                f"bulk print of {d['count']} documents, 1 process: richest design (partner "
+                "layout, 3 logos, background) against the current one",
+                f"**{d['rich_ms']:.1f} ms against {d['current_ms']:.1f} ms per document, "
+                f"ratio {d['ratio']:.2f}** (target at most 1.3)",
+            )
+        )
     from benchmarks import dataset
 
     if h := dataset.seeded():

@@ -15,8 +15,10 @@ from datetime import date, timedelta
 from datetime import time as clock
 
 
-def _setup(url: str, count: int) -> int:
-    """A closed session with `count` issued documents and a queued print job; returns its id."""
+def _setup(url: str, count: int, prepare=None) -> int:
+    """A closed session with `count` issued documents and a queued print job; returns its id.
+
+    `prepare(session)`, when given, runs before issuing (e.g. to give the course a design)."""
     from training_app import create_app
     from training_app.accounts.models import Person, Position
     from training_app.attendance.models import Completion
@@ -94,6 +96,9 @@ def _setup(url: str, count: int) -> int:
                 )
             )
         db.session.commit()
+        if prepare is not None:
+            prepare(session)
+            db.session.commit()
         services.issue_certificates(session, None)
         job = services.start_print_job(None, session=session)
         db.session.commit()

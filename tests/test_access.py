@@ -166,6 +166,14 @@ EXPECTED = {
     "certificates.municipality_documents": COORDINATOR_OR_ADMIN,
     "certificates.signatories": ADMIN_ONLY,
     "certificates.edit_signatory": ADMIN_ONLY,
+    "designs.list_designs": ADMIN_ONLY,
+    "designs.create_design": ADMIN_ONLY,
+    "designs.edit_design": ADMIN_ONLY,
+    "designs.duplicate_design": ADMIN_ONLY_POST,
+    "designs.delete_design": ADMIN_ONLY_POST,
+    # An empty form: the preview says what is missing (400) instead of printing.
+    "designs.preview_design": row(302, 403, 403, 403, 400),
+    "designs.assign_course_designs": ADMIN_ONLY_POST,
     "certificates.print_jobs": ADMIN_ONLY,
     "certificates.show_print_job": ADMIN_ONLY,
     "certificates.print_job_progress": ADMIN_ONLY,
@@ -332,6 +340,7 @@ def make_url_args(make_user) -> dict:
         "certificate_id": certificate.id,
         "verification_code": certificate.verification_code,
         "signatory_id": signatory.id,
+        "design_id": _design(),
         "job_id": job.id,
         "request_id": deletion_request.id,
         "notice_id": current_privacy_notice().id,
@@ -452,6 +461,17 @@ def _deletion_request(someone):
     request = request_deletion(someone.person, None)
     db.session.commit()
     return request
+
+
+def _design() -> int:
+    """A document design besides the default (the walk may copy or delete it)."""
+    from training_app.certificates.models import CertificateDesign
+    from training_app.extensions import db
+
+    design = CertificateDesign(name="Ortak tasarım", layout="ortakli", texts={}, logos=[])
+    db.session.add(design)
+    db.session.commit()
+    return design.id
 
 
 def _documents(session, registration):

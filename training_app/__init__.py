@@ -196,6 +196,8 @@ def _register_blueprints(app: Flask) -> None:
     from .attendance.views import bp as attendance_bp
     from .catalog.admin_views import bp as catalog_admin_bp
     from .catalog.views import bp as catalog_bp
+    from .certificates.designs_views import bp as designs_bp
+    from .certificates.designs_views import course_designs_panel
     from .certificates.views import bp as certificates_bp
     from .certificates.views import my_document_ids
     from .core.views import bp as core_bp
@@ -230,6 +232,7 @@ def _register_blueprints(app: Flask) -> None:
         attendance_bp,
         online_bp,
         certificates_bp,
+        designs_bp,
         admin_bp,
         catalog_admin_bp,
         reports_bp,
@@ -257,6 +260,7 @@ def _register_blueprints(app: Flask) -> None:
     app.jinja_env.globals["my_document_ids"] = my_document_ids
     app.jinja_env.globals["session_materials_panel"] = session_materials_panel
     app.jinja_env.globals["my_materials"] = my_materials
+    app.jinja_env.globals["course_designs_panel"] = course_designs_panel
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -181,6 +181,7 @@ def process_job(job_id: int) -> None:
 
 def _chunk_contexts(chunk_ids: list[int]) -> list[dict]:
     """The plain values of a chunk's documents, in print order; nothing stays in the session."""
+    from .designs import attach_images
     from .pdf import document_values
 
     certificates = db.session.scalars(
@@ -190,7 +191,7 @@ def _chunk_contexts(chunk_ids: list[int]) -> list[dict]:
     contexts = [document_values(c) for c in sorted(certificates, key=lambda c: order[c.id])]
     for certificate in certificates:
         db.session.expunge(certificate)
-    return contexts
+    return attach_images(contexts)
 
 
 def _render_here(job_id, attempt, number, chunk_ids, workdir, total) -> Path:
@@ -238,7 +239,15 @@ def _render_in_processes(job_id, attempt, chunks, workdir, processes, total) -> 
 
 
 #: What a rendering process needs of the configuration (it never touches the database).
-_RENDER_CONFIG = ("UNION_NAME", "CERTIFICATE_LOGO", "PUBLIC_BASE_URL", "SECRET_KEY")
+_RENDER_CONFIG = (
+    "UNION_NAME",
+    "CERTIFICATE_LOGO",
+    "UNION_LOGO",
+    "UNION_PRIMARY_COLOR",
+    "UNION_ACCENT_COLOR",
+    "PUBLIC_BASE_URL",
+    "SECRET_KEY",
+)
 _render_app = None
 
 

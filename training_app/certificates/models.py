@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalog.models import DocumentKind
@@ -118,6 +118,9 @@ class Certificate(db.Model):
     city: Mapped[str] = mapped_column(String(170))
     #: [{"name": ..., "title": ...}, ...] as they were on the day of issue.
     signatories: Mapped[list] = mapped_column(JSON, default=list)
+    #: The design as issued (designs.design_snapshot): layout, filled texts, colours, image
+    #: hashes. NULL for documents issued before designs existed: they print the shipped look.
+    design: Mapped[dict | None] = mapped_column(JSON)
     issued_on: Mapped[date] = mapped_column(Date)
 
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -236,3 +239,79 @@ class PrintJob(db.Model):
 
     def __repr__(self) -> str:
         return f"<PrintJob {self.id} {self.status} {self.done}/{self.total}>"
+
+
+class DesignImage(db.Model):
+    """An uploaded logo or background, addressed by the SHA-256 of its (re-encoded) bytes.
+
+    Rows are never deleted: an issued document's snapshot names its images by hash, so the
+    bytes it was printed with stay available for as long as the register keeps it.
+    """
+
+    __tablename__ = "certificate_design_images"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mime_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int]
+    height: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<DesignImage {self.sha256[:12]} {self.width}x{self.height}>"
+
+
+class CertificateDesign(db.Model):
+    """How a document looks (belge tasarımı): a shipped layout, texts with {placeholders},
+    logos, colours, signatories. Issued documents keep a snapshot of it."""
+
+    __tablename__ = "certificate_designs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    #: One of designs.LAYOUTS: "klasik", "resmi", "ortakli".
+    layout: Mapped[str] = mapped_column(String(20), default="klasik")
+    #: The shipped "Birlik standart": used when a course chose none; never deleted.
+    is_default: Mapped[bool] = mapped_column(default=False)
+    #: {"attendance_title", "achievement_title", "before_name", "attendance_after",
+    #: "achievement_after", "footer"} -> text with {placeholders}; an empty title prints the
+    #: document's own name (Katılım Belgesi / Başarı Belgesi).
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Up to three DesignImage hashes, left to right.
+    logos: Mapped[list] = mapped_column(JSON, default=list)
+    background: Mapped[str | None] = mapped_column(ForeignKey("certificate_design_images.sha256"))
+    primary_color: Mapped[str] = mapped_column(String(7), default="#1f3a5f")
+    accent_color: Mapped[str] = mapped_column(String(7), default="#a3843f")
+    #: Print the active İmzacılar (Signatory rows) ...
+    use_registry_signatories: Mapped[bool] = mapped_column(default=True)
+    #: ... followed by the design's own (a partner's): [{"name": ..., "title": ...}].
+    partner_signatories: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CertificateDesign {self.name!r} {self.layout}>"
+
+
+class CourseDocumentDesign(db.Model):
+    """The design a course's documents of one kind are printed with (none: the default).
+
+    Kept here rather than as a column of Course: the catalogue sits below certificates and must
+    not point at a table it knows nothing about.
+    """
+
+    __tablename__ = "course_document_designs"
+    __table_args__ = (
+        CheckConstraint("kind IN ('attendance', 'achievement')", name="kind_is_a_document"),
+    )
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("certificate_designs.id"), index=True)
+
+    design: Mapped[CertificateDesign] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CourseDocumentDesign course={self.course_id} {self.kind} -> {self.design_id}>"

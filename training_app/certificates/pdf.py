@@ -5,7 +5,9 @@ import segno
 from flask import Response, current_app
 
 from ..core.pdf import render_pdf
-from ..core.turkish import format_date_long, format_date_short, format_number
+from ..core.turkish import format_date_long
+from . import designs
+from .designs import hours_text, period
 from .models import Certificate
 from .services import verification_url
 
@@ -13,19 +15,6 @@ from .services import verification_url
 def qr_for(code: str) -> segno.QRCode:
     """The QR code of a document: its verification URL, medium error correction."""
     return segno.make(verification_url(code), error="m")
-
-
-def period(starts_on, ends_on) -> str:
-    """12.05.2026 or 12.05.2026 – 16.05.2026 (official short dates)."""
-    if starts_on == ends_on:
-        return format_date_short(starts_on)
-    return f"{format_date_short(starts_on)} – {format_date_short(ends_on)}"
-
-
-def hours_text(minutes: int) -> str:
-    hours = minutes / 60
-    digits = 0 if minutes % 60 == 0 else 1
-    return f"{format_number(hours, digits)} saat"
 
 
 def document_context(certificate: Certificate) -> dict:
@@ -50,6 +39,14 @@ def document_values(certificate: Certificate) -> dict:
     elif certificate.status.value == "replaced":
         void_note = "GEÇERSİZDİR"
         void_detail = "Bu belgenin yerine yenisi düzenlenmiştir."
+    values = designs.placeholder_values(
+        certificate.holder_name,
+        certificate.course_title,
+        period(certificate.starts_on, certificate.ends_on),
+        hours_text(certificate.total_minutes),
+        certificate.venue or certificate.city,
+        certificate.register_number,
+    )
     return {
         "void_note": void_note,
         "void_detail": void_detail,
@@ -68,6 +65,7 @@ def document_values(certificate: Certificate) -> dict:
         "code": certificate.display_code,
         "verification_url": url,
         "signatories": list(certificate.signatories or []),
+        "design": certificate.design or designs.legacy_snapshot(certificate.kind.value, values),
     }
 
 
@@ -77,13 +75,27 @@ def render_documents(certificates: list[Certificate]) -> bytes:
 
 
 def render_contexts(documents: list[dict]) -> bytes:
-    """One PDF from documents' plain values (what a rendering process receives)."""
+    """One PDF from documents' plain values (what a rendering process receives).
+
+    Images of the designs come with the values (`images`, from designs.attach_images) or, in
+    a process with the database, are loaded here; WeasyPrint reaches them only by their hash.
+    """
     config = current_app.config
+    images: dict[str, tuple[str, bytes]] = {}
+    wanted: set[str] = set()
+    for values in documents:
+        images.update(values.get("images") or {})
+        wanted.update(designs.image_hashes(values.get("design")))
+    missing = wanted - images.keys()
+    if missing:
+        images.update(designs.images_for(missing))
     return render_pdf(
         "pdf/certificate.html",
+        images=images,
         union_name=config["UNION_NAME"],
-        logo=config.get("CERTIFICATE_LOGO") or None,
+        logo=config.get("UNION_LOGO") or config.get("CERTIFICATE_LOGO") or None,
         documents=documents,
+        layouts=tuple(designs.LAYOUTS),
     )
 
 

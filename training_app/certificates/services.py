@@ -20,6 +20,7 @@ from ..core.turkish import format_date_short, tr_sort_key, tr_upper
 from ..enrollment.models import Registration, RegistrationStatus
 from ..extensions import db
 from ..municipalities.models import Municipality
+from . import designs
 from .models import (
     Certificate,
     CertificateStatus,
@@ -142,9 +143,10 @@ def _new_certificate(
     completion,
     serial: int,
     year: int,
-    signatories: list[dict],
+    chosen: "_Designs",
     by: User | None,
 ) -> Certificate:
+    design, signatories = chosen.get(registration.session.course_id, completion.document_kind)
     certificate = Certificate(
         registration_id=registration.id,
         valid_registration_id=registration.id,
@@ -163,8 +165,41 @@ def _new_certificate(
             registration, completion.document_kind, completion.session_minutes, signatories
         ),
     )
+    certificate.design = designs.fill_design(
+        designs.design_values(design),
+        certificate.kind.value,
+        designs.placeholder_values(
+            certificate.holder_name,
+            certificate.course_title,
+            designs.period(certificate.starts_on, certificate.ends_on),
+            designs.hours_text(certificate.total_minutes),
+            certificate.venue or certificate.city,
+            certificate.register_number,
+        ),
+    )
     db.session.add(certificate)
     return certificate
+
+
+class _Designs:
+    """The design (and its signatories as of now) of each course and kind, looked up once per
+    issuing run; a design without any signatory stops the run before a number is taken."""
+
+    def __init__(self):
+        self._registry = active_signatories()
+        self._cache: dict = {}
+
+    def get(self, course_id: int, kind: DocumentKind):
+        key = (course_id, kind)
+        if key not in self._cache:
+            design = designs.design_for(course_id, kind)
+            signatories = designs.signatories_of(design, self._registry)
+            if not signatories:
+                raise DomainError(
+                    _("Add at least one signatory (İmzacılar) before issuing documents.")
+                )
+            self._cache[key] = (design, signatories)
+        return self._cache[key]
 
 
 # --- issuing ---------------------------------------------------------------------------------
@@ -218,12 +253,12 @@ def issue_certificates(session: Session, by: User | None) -> IssueResult:
     without = sum(1 for _r, c in rows if c.document_kind == DocumentKind.NONE)
     issued: list[Certificate] = []
     if wanted:
-        signatories = [{"name": s.name, "title": s.title} for s in active_signatories()]
-        if not signatories:
-            raise DomainError(_("Add at least one signatory (İmzacılar) before issuing documents."))
+        chosen = _Designs()
+        for _registration, completion in wanted:
+            chosen.get(session.course_id, completion.document_kind)
         serials = reserve_register_numbers(year, len(wanted))
         for (registration, completion), serial in zip(wanted, serials, strict=True):
-            issued.append(_new_certificate(registration, completion, serial, year, signatories, by))
+            issued.append(_new_certificate(registration, completion, serial, year, chosen, by))
         db.session.flush()
         for certificate in issued:
             audit.record(
@@ -268,9 +303,10 @@ def issue_certificate(registration: Registration, by: User | None) -> Certificat
     existing = valid_certificate_of(registration)  # issued while we waited for the lock
     if existing is not None:
         return existing
-    signatories = [{"name": s.name, "title": s.title} for s in active_signatories()]
+    chosen = _Designs()
+    chosen.get(registration.session.course_id, completion.document_kind)
     certificate = _new_certificate(
-        registration, completion, reserve_register_numbers(year, 1)[0], year, signatories, by
+        registration, completion, reserve_register_numbers(year, 1)[0], year, chosen, by
     )
     db.session.flush()
     audit.record(
@@ -332,9 +368,10 @@ def reissue(certificate: Certificate, reason: str, by: User | None) -> Certifica
     completion = db.session.scalar(
         select(Completion).where(Completion.registration_id == registration.id)
     )
-    signatories = [{"name": s.name, "title": s.title} for s in active_signatories()]
+    chosen = _Designs()
+    chosen.get(registration.session.course_id, completion.document_kind)
     new = _new_certificate(
-        registration, completion, reserve_register_numbers(year, 1)[0], year, signatories, by
+        registration, completion, reserve_register_numbers(year, 1)[0], year, chosen, by
     )
     db.session.flush()
     certificate.replaced_by_id = new.id

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 
 STATIC_PREFIX = "app-static:/"
+#: Uploaded design images (logos, backgrounds) by hash: served from the mapping given to
+#: render_pdf, never from a path or address.
+IMAGE_PREFIX = "design-image:/"
 
 
 @lru_cache(maxsize=1)
@@ -21,10 +24,17 @@ def font_config():
     return FontConfiguration()
 
 
-def _resolve(url: str) -> tuple[bytes, str]:
-    """(content, mime type) of an app-static:/ or data: URL; ValueError for anything else."""
+def _resolve(url: str, images=None) -> tuple[bytes, str]:
+    """(content, mime type) of an app-static:/, design-image:/ or data: URL; ValueError for
+    anything else."""
     if url.startswith("data:"):
         return _data_uri(url)
+    if url.startswith(IMAGE_PREFIX):
+        found = (images or {}).get(url[len(IMAGE_PREFIX) :])
+        if found is None:
+            raise ValueError("Refused to fetch an unknown design image")
+        mime, data = found
+        return data, mime
     if not url.startswith(STATIC_PREFIX):
         raise ValueError(f"Refused to fetch {urlsplit(url).scheme or 'relative'} URL in a PDF")
     static_root = Path(current_app.static_folder).resolve()
@@ -53,9 +63,9 @@ def _data_uri(url: str) -> tuple[bytes, str]:
     return data, mime or "text/plain"
 
 
-def static_only_fetcher(url: str, timeout: int = 10, ssl_context=None):
+def static_only_fetcher(url: str, timeout: int = 10, ssl_context=None, images=None):
     """WeasyPrint < 67: serve app-static:/css/x.css from static/ and data: URIs, nothing else."""
-    data, mime = _resolve(url)
+    data, mime = _resolve(url, images)
     return {"string": data, "mime_type": mime, "redirected_url": url}
 
 
@@ -69,25 +79,33 @@ def _fetcher_class():
         return None
 
     class StaticOnlyURLFetcher(URLFetcher):
+        images: dict = {}
+
         def fetch(self, url, headers=None):
-            data, mime = _resolve(url)
+            data, mime = _resolve(url, self.images)
             return URLFetcherResponse(url, data, {"Content-Type": mime})
 
     return StaticOnlyURLFetcher
 
 
-def url_fetcher():
-    """The URL fetcher for this WeasyPrint: app static files and data: URIs only."""
+def url_fetcher(images: dict | None = None):
+    """The URL fetcher for this WeasyPrint: app static files, data: URIs and the design images
+    given (hash -> (mime type, bytes)) only."""
     cls = _fetcher_class()
-    return cls(fail_on_errors=True) if cls is not None else static_only_fetcher
+    if cls is None:
+        return lambda url, *args, **kwargs: static_only_fetcher(url, *args, images=images, **kwargs)
+    fetcher = cls(fail_on_errors=True)
+    fetcher.images = images or {}
+    return fetcher
 
 
-def render_pdf(template: str, **context) -> bytes:
-    """Render templates/<template> (a snapshot of plain values) to PDF bytes."""
+def render_pdf(template: str, images: dict | None = None, **context) -> bytes:
+    """Render templates/<template> (a snapshot of plain values) to PDF bytes; `images` are the
+    uploaded design images the template may name as design-image:/<hash>."""
     from weasyprint import HTML
 
-    html = render_template(template, static=STATIC_PREFIX, **context)
-    document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=url_fetcher())
+    html = render_template(template, static=STATIC_PREFIX, images_prefix=IMAGE_PREFIX, **context)
+    document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=url_fetcher(images))
     return document.write_pdf(font_config=font_config())
 
 
