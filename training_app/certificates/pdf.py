@@ -68,6 +68,10 @@ def document_values(certificate: Certificate) -> dict:
         "code": certificate.display_code,
         "verification_url": url,
         "signatories": list(certificate.signatories or []),
+        #: "12.05.2028", or None when the document does not expire.
+        "valid_until": format_date_short(certificate.valid_until)
+        if certificate.valid_until
+        else None,
     }
 
 
