@@ -69,7 +69,7 @@ def booked_clause():
 @dataclass
 class ExpiringDocument:
     certificate: Certificate
-    person_id: int
+    person: Person
     course: Course
     municipality_id: int | None
     municipality_name: str | None
@@ -87,12 +87,13 @@ def expiring_documents(
     query = (
         select(
             Certificate,
-            Registration.person_id,
+            Person,
             Course,
             Municipality,
             booked_clause().label("booked"),
         )
         .join(Registration, Registration.id == Certificate.registration_id)
+        .join(Person, Person.id == Registration.person_id)
         .join(Session, Session.id == Certificate.session_id)
         .join(Course, Course.id == Session.course_id)
         .outerjoin(Municipality, Municipality.id == Certificate.municipality_id)
@@ -118,14 +119,38 @@ def expiring_documents(
     return [
         ExpiringDocument(
             certificate=certificate,
-            person_id=person_id,
+            person=person,
             course=course,
             municipality_id=certificate.municipality_id,
             municipality_name=municipality.display_name if municipality else None,
             renewal_booked=bool(booked),
         )
-        for certificate, person_id, course, municipality, booked in db.session.execute(query)
+        for certificate, person, course, municipality, booked in db.session.execute(query)
     ]
+
+
+def expiring_count(
+    first: date, last: date, municipality_ids: frozenset[int] | set[int] | None = None
+) -> int:
+    """How many documents `expiring_documents(first, last, ...)` would list (one query)."""
+    from sqlalchemy import func
+
+    query = (
+        select(func.count(Certificate.id))
+        .join(Registration, Registration.id == Certificate.registration_id)
+        .join(Session, Session.id == Certificate.session_id)
+        .join(Course, Course.id == Session.course_id)
+        .where(
+            Certificate.status == CertificateStatus.VALID,
+            Certificate.valid_until >= first,
+            Certificate.valid_until <= last,
+            Certificate.holder_name != "",
+            ~renewed_clause(),
+        )
+    )
+    if municipality_ids is not None:
+        query = query.where(Certificate.municipality_id.in_(sorted(municipality_ids) or [-1]))
+    return db.session.scalar(query)
 
 
 def open_renewal_sessions(course_ids: set[int], today: date, now_utc: datetime) -> dict:
@@ -157,13 +182,13 @@ def open_renewal_sessions(course_ids: set[int], today: date, now_utc: datetime) 
     }
 
 
-def person_emails(person_ids: set[int]) -> dict[int, tuple[Person, object]]:
-    """person id -> (person, active user account or None), in one query."""
-    from sqlalchemy.orm import selectinload
+def active_users(people) -> dict[int, object]:
+    """person id -> their active user account (one query), for the people who have one."""
+    from ..accounts.models import User
 
-    if not person_ids:
+    ids = sorted({p.user_id for p in people if p.user_id is not None})
+    if not ids:
         return {}
-    people = db.session.scalars(
-        select(Person).where(Person.id.in_(sorted(person_ids))).options(selectinload(Person.user))
-    ).all()
-    return {p.id: (p, p.user if p.user is not None and p.user.is_active else None) for p in people}
+    users = db.session.scalars(select(User).where(User.id.in_(ids))).all()
+    by_id = {u.id: u for u in users if u.is_active}
+    return {p.id: by_id[p.user_id] for p in people if p.user_id in by_id}

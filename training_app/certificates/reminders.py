@@ -19,7 +19,7 @@ from ..core.models import OutboxMessage
 from ..core.timeutil import local_today, utcnow
 from ..core.turkish import format_date_short
 from ..extensions import db
-from .expiry import expiring_documents, open_renewal_sessions, person_emails
+from .expiry import active_users, expiring_documents, open_renewal_sessions
 
 #: Days before the last valid day at which a reminder is due, earliest first.
 THRESHOLDS = (60, 14)
@@ -94,14 +94,14 @@ def send_expiry_reminders(today: date | None = None) -> int:
     ]
     if not due:
         return 0
-    people = person_emails({d.person_id for d, _t in due})
+    users = active_users({d.person for d, _t in due})
     coordinators = _coordinators({d.municipality_id for d, _t in due if d.municipality_id})
     mails = []  # (recipient, template, dedup key, document)
     for document, threshold in due:
         certificate = document.certificate
-        _person, user = people.get(document.person_id, (None, None))
+        user = users.get(document.person.id)
         if user is not None:
-            key = dedup_key(certificate.id, threshold, f"person:{document.person_id}")
+            key = dedup_key(certificate.id, threshold, f"person:{document.person.id}")
             mails.append((user, "expiry_reminder", key, document))
         for coordinator in coordinators.get(document.municipality_id, []):
             key = dedup_key(certificate.id, threshold, f"user:{coordinator.id}")
@@ -114,14 +114,13 @@ def send_expiry_reminders(today: date | None = None) -> int:
     queued = 0
     for recipient, template, key, document in mails:
         certificate = document.certificate
-        person, _user = people.get(document.person_id, (None, None))
         message = queue_mail(
             recipient.email,
             template,
             locale=recipient.locale,
             dedup_key=key,
             recipient_name=recipient.display_name,
-            person_name=person.full_name if person else certificate.holder_name,
+            person_name=document.person.full_name,
             municipality_name=document.municipality_name or "",
             course_title=certificate.course_title,
             course_id=document.course.id,
