@@ -148,3 +148,17 @@ def test_cli_command_reports_what_it_queued(app, closed_session):
     assert result.exit_code == 0 and "Expiry reminders queued: 1" in result.output
     result = runner.invoke(args=["send-expiry-reminders"])
     assert "Expiry reminders queued: 0" in result.output
+
+
+def test_demo_has_first_aid_documents_expiring_soon_and_one_expired(app):
+    from training_app.certificates.expiry import expiring_documents
+    from training_app.demo import load_demo_data
+
+    load_demo_data()
+    db.session.commit()
+    soon = expiring_documents(TODAY, TODAY + timedelta(days=60))
+    assert len(soon) >= 3 and {d.course.code for d in soon} == {"YNG-102"}
+    assert {d.municipality_id for d in soon} - {None}
+    expired = expiring_documents(None, TODAY - timedelta(days=1))
+    assert expired
+    assert send_expiry_reminders() >= len(soon)
