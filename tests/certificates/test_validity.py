@@ -5,11 +5,14 @@ checked. Dates are moved in the data (never a mocked clock or database)."""
 import io
 from datetime import date, timedelta
 
+import pytest
 from pypdf import PdfReader
 
 from tests.conftest import login
+from training_app.catalog.courses import CourseDetails, update_course
 from training_app.catalog.models import Course
 from training_app.certificates import services
+from training_app.core.errors import DomainError
 from training_app.core.timeutil import add_months, local_today
 from training_app.core.turkish import format_date_short
 from training_app.extensions import db
@@ -156,11 +159,38 @@ def test_course_form_sets_validity_and_renewal_course(client, make_user, make_co
             data=form | {"document_validity_months": months},
         )
         assert response.status_code == 200
+    for hostile in ("x", "99999999999", "999999", "1e3", "\x00", "٣"):
+        response = client.post(
+            f"/admin/catalogue/courses/{course.id}/edit", data=form | {"renewal_course_id": hostile}
+        )
+        # Refused on the form (a NUL character: by the request filter, 400), never stored.
+        assert response.status_code in (200, 400), hostile
+        if hostile == "٣":
+            continue  # core.forms.IntegerField reads it as 3, like every number field of the app
+        response = client.post(
+            f"/admin/catalogue/courses/{course.id}/edit",
+            data=form | {"document_validity_months": hostile},
+        )
+        assert response.status_code in (200, 400), hostile
     # Its own renewal: refused with a message on the field.
     response = client.post(
         f"/admin/catalogue/courses/{course.id}/edit", data=form | {"renewal_course_id": course.id}
     )
     assert response.status_code == 200
+    # The form does not offer the course itself; the service refuses it as well.
+    assert "Geçerli bir seçenek değil." in response.get_data(as_text=True)
+    with pytest.raises(DomainError, match="kendisinin yenileme eğitimi olamaz"):
+        update_course(
+            course,
+            CourseDetails(
+                code=course.code,
+                title=course.title,
+                category_id=course.category_id,
+                renewal_course_id=course.id,
+            ),
+            by=admin,
+        )
+    db.session.rollback()
     db.session.refresh(course)
     assert course.document_validity_months == 24 and course.renewal_course_id == renewal.id
 
