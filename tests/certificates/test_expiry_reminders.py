@@ -60,7 +60,7 @@ def test_holder_and_own_coordinator_get_one_reminder_each_with_open_sessions(
     assert coordinator_mail.recipient == coordinator.email
     assert coordinator_mail.kind == "expiry_reminder_coordinator"
     until = format_date_short(certificate.valid_until)
-    assert f"{until} tarihine kadar geçerlidir: 60 gün kaldı" in person_mail.body_text
+    assert f"{until} tarihine kadar geçerlidir (60 gün kaldı)" in person_mail.body_text
     assert certificate.register_number in person_mail.body_text
     assert f"/catalogue/sessions/{open_session.id}" in person_mail.body_text
     assert f"/catalogue/sessions/{closed.id}" not in person_mail.body_text  # applications closed
@@ -76,7 +76,7 @@ def test_holder_and_own_coordinator_get_one_reminder_each_with_open_sessions(
     assert send_expiry_reminders(today=TODAY + timedelta(days=46)) == 2
     assert send_expiry_reminders(today=TODAY + timedelta(days=50)) == 0
     db.session.commit()
-    assert "14 gün kaldı" in _mails("expiry_reminder")[-1].body_text
+    assert "(14 gün kaldı)" in _mails("expiry_reminder")[-1].body_text
     # After the last valid day: nothing.
     assert send_expiry_reminders(today=TODAY + timedelta(days=61)) == 0
 
@@ -86,7 +86,7 @@ def test_a_late_run_sends_only_the_14_day_reminder(closed_session):
     assert send_expiry_reminders() == 1  # the holder; no coordinator in Selçuklu here
     db.session.commit()
     (mail,) = _mails()
-    assert "10 gün kaldı" in mail.body_text
+    assert "(10 gün kaldı)" in mail.body_text
     assert send_expiry_reminders() == 0
 
 
@@ -94,7 +94,7 @@ def test_a_run_missing_day_60_still_sends_the_first_reminder_on_day_20(closed_se
     _document(closed_session, days_left=20)
     assert send_expiry_reminders() == 1
     db.session.commit()
-    assert "20 gün kaldı" in _mails()[0].body_text
+    assert "(20 gün kaldı)" in _mails()[0].body_text
 
 
 def test_nothing_for_documents_further_away_or_not_expiring(closed_session):

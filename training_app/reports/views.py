@@ -14,8 +14,7 @@ from ..extensions import db
 from ..municipalities.models import Municipality
 from ..planning.delivery import plan_delivery
 from . import charts, expiry, exports, services, yearly
-from .expiry import ExpiryForm
-from .forms import FIRST_YEAR, PeriodForm, YearlyReportForm, report_years
+from .forms import FIRST_YEAR, ExpiryForm, PeriodForm, YearlyReportForm, report_years
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
