@@ -202,3 +202,21 @@ def test_course_form_sets_validity_and_renewal_course(client, make_user, make_co
     db.session.expire_all()
     course = db.session.get(Course, course.id)
     assert course.document_validity_months is None and course.renewal_course_id is None
+
+
+def test_public_course_page_shows_the_validity_and_a_renewal_course_cannot_be_deleted(
+    client, make_user, make_course
+):
+    from training_app.accounts.models import Role
+
+    renewal = make_course(title="İlk Yardım Yenileme")
+    course = make_course(
+        title="İlk Yardım", document_validity_months=24, renewal_course_id=renewal.id
+    )
+    page = client.get(f"/catalogue/courses/{course.id}").get_data(as_text=True)
+    assert "eğitimin son gününden itibaren 24 ay geçerli" in page
+    admin = make_user(Role.ADMIN, municipality_name=None)
+    login(client, admin.email)
+    response = client.post(f"/admin/catalogue/courses/{renewal.id}/delete", follow_redirects=True)
+    assert "İlk Yardım için yenileme eğitimi olarak" in response.get_data(as_text=True)
+    assert db.session.get(Course, renewal.id) is not None

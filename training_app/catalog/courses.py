@@ -271,6 +271,11 @@ def delete_course(course: Course, by) -> None:
     )
     if session_count:
         usages.append(_("%(n)d session(s) of this course", n=session_count))
+    renewed = db.session.scalars(
+        select(Course.title).where(Course.renewal_course_id == course.id).order_by(Course.sort_key)
+    ).all()
+    if renewed:
+        usages.append(_("the renewal of %(titles)s", titles=", ".join(renewed)))
     for _receiver, found in signals.course_usage.send(course):
         usages.extend(found or ())
     if usages:
