@@ -162,3 +162,10 @@ def test_demo_has_first_aid_documents_expiring_soon_and_one_expired(app):
     expired = expiring_documents(None, TODAY - timedelta(days=1))
     assert expired
     assert send_expiry_reminders() >= len(soon)
+
+
+def test_on_the_last_valid_day_the_reminder_says_so(closed_session):
+    _document(closed_session, days_left=0)
+    assert send_expiry_reminders() == 1
+    db.session.commit()
+    assert "tarihine kadar geçerlidir (Bugün son gün)" in _mails()[0].body_text

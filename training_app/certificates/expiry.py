@@ -24,11 +24,6 @@ BOOKED = (
 )
 
 
-def _renewing_courses():
-    """The courses whose sessions renew the document's course: itself and its renewal course."""
-    return or_(Session.course_id == Course.id, Session.course_id == Course.renewal_course_id)
-
-
 def renewed_clause():
     """True when the holder has a newer valid document of the same or the renewal course that is
     valid longer (or does not expire): the expiring one needs nothing more.
