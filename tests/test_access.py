@@ -188,6 +188,8 @@ EXPECTED = {
     "reports.export_table": COORDINATOR_OR_ADMIN,
     "reports.municipality_record": COORDINATOR_OR_ADMIN,
     "reports.export_municipality_record": row(302, 403, 200, 403, 302),
+    "reports.expiring_documents": COORDINATOR_OR_ADMIN,
+    "reports.export_expiring_documents": COORDINATOR_OR_ADMIN,
     # Without a year: back to the dashboard with a message (tests/reports/test_yearly.py).
     "reports.yearly_report": row(302, 403, 302, 403, 302),
     # Personal data: every walk user has a person record; the walk's deletion request belongs to

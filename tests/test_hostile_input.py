@@ -43,7 +43,7 @@ QUERY_ARGS = {
     "category", "month", "city", "where", "delivery", "position", "year", "date_from", "date_to",
     "actor", "subject", "object_type", "object_id", "action",
     "id", "session_id", "user_id", "course_id", "limit", "offset",
-    "state", "recipient", "kind", "t", "trainer",
+    "state", "recipient", "kind", "t", "trainer", "expired",
 }  # fmt: skip
 
 #: Endpoints that write a file (PDF, XLSX, ZIP): each hostile request costs a rendering, so

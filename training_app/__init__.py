@@ -199,7 +199,7 @@ def _register_blueprints(app: Flask) -> None:
     from .certificates.designs_views import bp as designs_bp
     from .certificates.designs_views import course_designs_panel
     from .certificates.views import bp as certificates_bp
-    from .certificates.views import my_document_ids
+    from .certificates.views import my_document_ids, my_document_validity
     from .core.views import bp as core_bp
     from .enrollment.services import connect_signals
     from .enrollment.views import bp as enrollment_bp
@@ -258,6 +258,7 @@ def _register_blueprints(app: Flask) -> None:
     app.jinja_env.globals["online_session_box"] = online_session_box
     app.jinja_env.globals["online_home_boxes"] = online_home_boxes
     app.jinja_env.globals["my_document_ids"] = my_document_ids
+    app.jinja_env.globals["my_document_validity"] = my_document_validity
     app.jinja_env.globals["session_materials_panel"] = session_materials_panel
     app.jinja_env.globals["my_materials"] = my_materials
     app.jinja_env.globals["course_designs_panel"] = course_designs_panel

@@ -74,6 +74,16 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Reminders queued: {queued}")
 
+    @app.cli.command("send-expiry-reminders")
+    def send_expiry_reminders_command():
+        """Mail holders and their coordinators 60 and 14 days before a document expires, with
+        the open sessions that renew it; run daily (running it twice sends nothing twice)."""
+        from .certificates.reminders import send_expiry_reminders
+
+        queued = send_expiry_reminders()
+        db.session.commit()
+        click.echo(f"Expiry reminders queued: {queued}")
+
     @app.cli.command("refresh-memberships")
     def refresh_memberships_command():
         """Bring each municipality's membership in line with its periods (a period entered in
@@ -170,4 +180,7 @@ def register_cli(app: Flask) -> None:
             from .evaluation.services import sweep_evaluations
 
             sweeps.append(sweep_evaluations)
+            from .certificates.reminders import sweep_expiry_reminders
+
+            sweeps.append(sweep_expiry_reminders)
         run_worker(current_app._get_current_object(), names, sweeps, burst=burst)

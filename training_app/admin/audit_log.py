@@ -92,6 +92,7 @@ ACTION_LABELS = {
     "signatory.update": _l("Signatory changed"),
     "attendance.score_corrected": _l("Exam score corrected"),
     "report.municipality_record_export": _l("Municipality training record exported"),
+    "report.expiring_documents_export": _l("Expiring documents list exported"),
     "privacy.export": _l("Copy of personal data downloaded"),
     "privacy.deletion_request": _l("Deletion requested"),
     "privacy.deletion_withdraw": _l("Deletion request withdrawn"),

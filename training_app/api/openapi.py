@@ -101,8 +101,27 @@ _CERTIFICATE_PROPERTIES = {
         "pattern": "^[A-Z]+-[0-9]{4}-[0-9]{6}$",
     },
     "verification_url": {"type": "string", "format": "uri"},
-    "status": {"type": "string", "enum": ["valid", "revoked", "replaced"]},
-    "valid": {"type": "boolean"},
+    "status": {
+        "type": "string",
+        "enum": ["valid", "revoked", "replaced"],
+        "description": "The document's state in the register; an expired document stays "
+        "`valid` here (it was neither revoked nor replaced) with `expired` true.",
+    },
+    "valid": {
+        "type": "boolean",
+        "description": "Whether the document is in force today: status `valid` and not expired.",
+    },
+    "valid_until": {
+        "type": "string",
+        "format": "date",
+        "nullable": True,
+        "description": "Last day the document is valid (the course's validity counted from "
+        "the training's last day); null when it does not expire.",
+    },
+    "expired": {
+        "type": "boolean",
+        "description": "True from the day after `valid_until`; always false when it is null.",
+    },
     "document": {"type": "string", "enum": ["attendance", "achievement"]},
     "document_title": {
         "type": "string",

@@ -182,11 +182,15 @@ def certificate_json(certificate) -> dict:
     from ..certificates.services import verification_url
 
     replaced_by = certificate.replaced_by
+    today = local_today()
     return {
         "register_number": certificate.register_number,
         "verification_url": verification_url(certificate.verification_code),
         "status": certificate.status.value,
-        "valid": certificate.is_valid,
+        # In force today; an expired document keeps status "valid" with expired true.
+        "valid": certificate.is_in_force(today),
+        "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
+        "expired": certificate.is_expired(today),
         "document": certificate.kind.value,
         "document_title": certificate.document_title,
         # Empty once the holder had their personal data deleted (KVKK): then null, never a name.

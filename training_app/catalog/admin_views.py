@@ -133,9 +133,17 @@ def edit_venue(venue_id):
 # --- courses ----------------------------------------------------------------------------------
 
 
-def _category_choices(form: CourseForm) -> None:
+def _category_choices(form: CourseForm, course: Course | None = None) -> None:
     categories = db.session.scalars(select(Category).order_by(Category.sort_key))
     form.category_id.choices = [("", _("Choose…"))] + [(c.id, c.name) for c in categories]
+    others = db.session.execute(
+        select(Course.id, Course.code, Course.title)
+        .where(Course.id != (course.id if course else -1))
+        .order_by(Course.sort_key)
+    )
+    form.renewal_course_id.choices = [("", _("None"))] + [
+        (id_, f"{code} – {title}") for id_, code, title in others
+    ]
 
 
 @bp.route("/courses")
@@ -187,7 +195,7 @@ def show_course(course_id):
 def edit_course(course_id):
     course = db.get_or_404(Course, course_id)
     form = CourseForm(obj=course)
-    _category_choices(form)
+    _category_choices(form, course)
     if request.method == "GET":
         form.fill_from(course)
     if form.validate_on_submit():

@@ -28,6 +28,9 @@ from .models import (
     clean_text,
 )
 
+#: Ten years: longer than any legal repeat period (first aid, fire safety, OHS).
+MAX_VALIDITY_MONTHS = 120
+
 # --- categories -------------------------------------------------------------------------------
 
 
@@ -151,6 +154,9 @@ class CourseDetails:
     attendance_document_on_fail: bool = True
     document_called_certificate: bool = False
     target_positions: set[Position] = field(default_factory=set)
+    #: Months a document stays valid; None: it does not expire.
+    document_validity_months: int | None = None
+    renewal_course_id: int | None = None
 
 
 def _check_course(details: CourseDetails, course: Course | None) -> None:
@@ -175,6 +181,19 @@ def _check_course(details: CourseDetails, course: Course | None) -> None:
         raise DomainError(_("Enter the pass mark of the exam."), field="pass_mark")
     if details.pass_mark is not None and not 0 <= details.pass_mark <= 100:
         raise DomainError(_("The pass mark must be between 0 and 100."), field="pass_mark")
+    months = details.document_validity_months
+    if months is not None and not 1 <= months <= MAX_VALIDITY_MONTHS:
+        raise DomainError(
+            _("The validity must be between 1 and 120 months, or empty."),
+            field="document_validity_months",
+        )
+    if details.renewal_course_id is not None:
+        if course is not None and details.renewal_course_id == course.id:
+            raise DomainError(
+                _("A course cannot be its own renewal course."), field="renewal_course_id"
+            )
+        if db.session.get(Course, details.renewal_course_id) is None:
+            raise DomainError(_("Choose a renewal course."), field="renewal_course_id")
     if details.document_kind == DocumentKind.ACHIEVEMENT and not details.has_exam:
         raise DomainError(
             _(
@@ -201,6 +220,8 @@ def _course_values(details: CourseDetails) -> dict:
         "pass_mark": details.pass_mark if details.has_exam else None,
         "attendance_document_on_fail": details.attendance_document_on_fail,
         "document_called_certificate": details.document_called_certificate,
+        "document_validity_months": details.document_validity_months,
+        "renewal_course_id": details.renewal_course_id,
     }
 
 
@@ -250,6 +271,11 @@ def delete_course(course: Course, by) -> None:
     )
     if session_count:
         usages.append(_("%(n)d session(s) of this course", n=session_count))
+    renewed = db.session.scalars(
+        select(Course.title).where(Course.renewal_course_id == course.id).order_by(Course.sort_key)
+    ).all()
+    if renewed:
+        usages.append(_("the renewal of %(titles)s", titles=", ".join(renewed)))
     for _receiver, found in signals.course_usage.send(course):
         usages.extend(found or ())
     if usages:

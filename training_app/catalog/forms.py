@@ -168,6 +168,21 @@ class CourseForm(FlaskForm):
         default=True,
     )
     document_called_certificate = BooleanField(_l("The document may be called “Sertifika”"))
+    document_validity_months = IntegerField(
+        _l("Validity of the document (months)"),
+        validators=[Optional(), NumberRange(min=1, max=120)],
+        description=_l(
+            "Counted from the last day of the training, e.g. 24 for first aid. Leave empty when "
+            "the document does not expire."
+        ),
+        render_kw={"min": 1, "max": 120, "inputmode": "numeric"},
+    )
+    renewal_course_id = SelectField(
+        _l("Renewal course"),
+        coerce=_int_or_none,
+        validators=[Optional()],
+        description=_l("Another course whose sessions renew this document, if any."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,6 +219,8 @@ class CourseForm(FlaskForm):
             attendance_document_on_fail=self.attendance_document_on_fail.data,
             document_called_certificate=self.document_called_certificate.data,
             target_positions={Position(v) for v in self.target_positions.data or []},
+            document_validity_months=self.document_validity_months.data,
+            renewal_course_id=self.renewal_course_id.data,
         )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from ..accounts.models import POSITION_LABELS, Person, Position
 from ..core.columns import str_enum
 from ..core.errors import InvalidTransition
-from ..core.timeutil import utcnow
+from ..core.timeutil import add_months, utcnow
 from ..core.turkish import search_key, tr_sort_key
 from ..extensions import db
 
@@ -207,6 +207,13 @@ class Course(db.Model):
         ),
         CheckConstraint("pass_mark IS NULL OR pass_mark BETWEEN 0 AND 100", name="pass_mark_range"),
         CheckConstraint("total_minutes >= 0", name="total_minutes_not_negative"),
+        CheckConstraint(
+            "document_validity_months IS NULL OR document_validity_months BETWEEN 1 AND 120",
+            name="document_validity_months_range",
+        ),
+        CheckConstraint(
+            "renewal_course_id IS NULL OR renewal_course_id <> id", name="renewal_is_another_course"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -233,6 +240,13 @@ class Course(db.Model):
     attendance_document_on_fail: Mapped[bool] = mapped_column(default=True)
     #: The administrator allows the document to be called "Sertifika" (DOMAIN.md).
     document_called_certificate: Mapped[bool] = mapped_column(default=False)
+    #: How long a document of this course stays valid, counted from the session's last day
+    #: (first aid: 24); NULL means it does not expire. Copied onto each document at issue.
+    document_validity_months: Mapped[int | None]
+    #: Another course whose sessions renew this one's documents ("İlk Yardım Yenileme").
+    renewal_course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="SET NULL")
+    )
     #: Unpublished courses and all their sessions stay out of the public catalogue.
     is_published: Mapped[bool] = mapped_column(default=False)
     sort_key: Mapped[str] = mapped_column(String(500), index=True, default="")
@@ -245,6 +259,7 @@ class Course(db.Model):
         cascade="all, delete-orphan", lazy="selectin", order_by=CourseAudience.position
     )
     sessions: Mapped[list["Session"]] = relationship(back_populates="course")
+    renewal_course: Mapped["Course | None"] = relationship(remote_side=[id])
 
     @validates("code", "title")
     def _keep_keys(self, key, value):
@@ -253,6 +268,13 @@ class Course(db.Model):
         self.sort_key = tr_sort_key(title)
         self.search_key = search_key(code, title)
         return value
+
+    def document_valid_until(self, last_day: date) -> date | None:
+        """The last day a document of this course is valid when its training ended on
+        `last_day` (12.05.2026 with 24 months: 12.05.2028), or None when it does not expire."""
+        if not self.document_validity_months:
+            return None
+        return add_months(last_day, self.document_validity_months)
 
     @property
     def target_positions(self) -> set[Position]:

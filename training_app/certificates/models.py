@@ -122,6 +122,9 @@ class Certificate(db.Model):
     #: hashes. NULL for documents issued before designs existed: they print the shipped look.
     design: Mapped[dict | None] = mapped_column(JSON)
     issued_on: Mapped[date] = mapped_column(Date)
+    #: Last day the document is valid (the course's validity counted from the training's last
+    #: day, copied at issue); NULL: it does not expire.
+    valid_until: Mapped[date | None] = mapped_column(Date, index=True)
 
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -137,6 +140,14 @@ class Certificate(db.Model):
     @property
     def is_valid(self) -> bool:
         return self.status == CertificateStatus.VALID
+
+    def is_expired(self, today: date) -> bool:
+        """Past its last valid day (a revoked or replaced document may be expired too)."""
+        return self.valid_until is not None and today > self.valid_until
+
+    def is_in_force(self, today: date) -> bool:
+        """Valid in the register and not expired: what "valid" means to someone checking it."""
+        return self.is_valid and not self.is_expired(today)
 
     @property
     def hours(self) -> float:

@@ -66,6 +66,10 @@ def document_values(certificate: Certificate) -> dict:
         "verification_url": url,
         "signatories": list(certificate.signatories or []),
         "design": certificate.design or designs.legacy_snapshot(certificate.kind.value, values),
+        #: "12.05.2028", or None when the document does not expire.
+        "valid_until": format_date_short(certificate.valid_until)
+        if certificate.valid_until
+        else None,
     }
 
 

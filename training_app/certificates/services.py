@@ -3,6 +3,7 @@ signatories and bulk print jobs. Services flush; views commit."""
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale
@@ -135,6 +136,10 @@ def _snapshot(
         "venue": session.venue.label if session.venue else None,
         "city": session.place_label,
         "signatories": signatories,
+        # Counted from the training's last day, not the issue date: every participant of a
+        # session gets the same date however late their document is printed, and a reissue
+        # (a fresh snapshot) keeps that rule.
+        "valid_until": course.document_valid_until(session.ends_on),
     }
 
 
@@ -445,16 +450,16 @@ def certificates_for_print(
     return list(db.session.scalars(query.order_by(Certificate.holder_sort_key, Certificate.id)))
 
 
-def documents_by_registration(person: Person | None) -> dict[int, int]:
-    """registration id -> id of its valid document, for one person (one query)."""
+def documents_by_registration(person: Person | None) -> dict[int, tuple[int, date | None]]:
+    """registration id -> (id, valid_until) of its valid document, for one person (one query)."""
     if person is None:
         return {}
     rows = db.session.execute(
-        select(Certificate.registration_id, Certificate.id)
+        select(Certificate.registration_id, Certificate.id, Certificate.valid_until)
         .join(Registration, Registration.id == Certificate.registration_id)
         .where(Registration.person_id == person.id, Certificate.status == CertificateStatus.VALID)
     )
-    return dict(rows.all())
+    return {registration_id: (id_, until) for registration_id, id_, until in rows}
 
 
 def can_download(user: User, certificate: Certificate) -> bool:

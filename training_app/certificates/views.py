@@ -344,7 +344,8 @@ def verify_form():
 @public
 @limiter.limit(_verify_limit)
 def verify(verification_code):
-    """What the QR code opens: valid, revoked (with date) or replaced; never an ID number."""
+    """What the QR code opens: valid (until when), expired, revoked (with date) or replaced;
+    never an ID number."""
     certificate = services.find_by_code(verification_code)
     if certificate is None:
         return render_template(
@@ -357,6 +358,8 @@ def verify(verification_code):
         "certificates/verify.html",
         certificate=certificate,
         CertificateStatus=CertificateStatus,
+        # Expired is neither valid nor revoked: the register holds it, its time has run out.
+        expired=certificate.is_expired(local_today()),
         # A holder who had their data deleted: the document stays verifiable without the name.
         holder_name_removed=not certificate.holder_name,
     )
@@ -367,12 +370,27 @@ def my_document_ids() -> dict[int, int]:
 
     Computed once per request whatever the number of trainings listed.
     """
+    return {rid: document_id for rid, (document_id, _until) in _my_documents().items()}
+
+
+def my_document_validity() -> dict[int, dict]:
+    """registration id -> {"until": date, "expired": bool} of the logged-in person's valid
+    documents that expire (templates: My trainings shows validity beside each document)."""
+    today = local_today()
+    return {
+        rid: {"until": until, "expired": today > until}
+        for rid, (_id, until) in _my_documents().items()
+        if until is not None
+    }
+
+
+def _my_documents() -> dict:
     from flask import g
 
-    if "my_document_ids" not in g:
+    if "my_documents" not in g:
         person = current_user.person if current_user.is_authenticated else None
-        g.my_document_ids = services.documents_by_registration(person)
-    return g.my_document_ids
+        g.my_documents = services.documents_by_registration(person)
+    return g.my_documents
 
 
 @bp.cli.command("work")

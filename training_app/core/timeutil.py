@@ -33,3 +33,16 @@ def local_today() -> date:
 def local_now() -> datetime:
     """Istanbul wall-clock now, naive: comparable with a meeting's date and times."""
     return datetime.now(ISTANBUL).replace(tzinfo=None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day
+    (31.08 + 6 months: 28.02 or 29.02)."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )

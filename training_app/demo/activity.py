@@ -22,6 +22,9 @@ from ..enrollment import services as enrollment
 from ..enrollment.models import Registration, RegistrationStatus
 from ..extensions import db
 
+#: The demo's first aid course: its documents are valid 24 months (catalogue.py).
+RENEWAL_COURSE = "YNG-102"
+
 
 def _participants(demo_domain: str) -> list[Person]:
     return list(
@@ -39,6 +42,89 @@ def _enrol(person, session, by, rng) -> Registration | None:
         return enrollment.enroll(person, session, by, check_window=False)
     except DomainError:
         return None  # not eligible (position, clash): a real office would skip them too
+
+
+def _hold_past_session(session, group, admin, rng, today, issue=True) -> int:
+    """Register `group` (by the office, back then), take attendance at every meeting, close
+    the session and issue its documents; returns how many were registered."""
+    session.status = SessionStatus.PUBLISHED  # reopened only to run the real services
+    registrations = []
+    for person in group:
+        # Registered by the office back then: the enrolment rules of today do not apply.
+        registration = Registration(
+            session=session,
+            person=person,
+            municipality_id=person.municipality_id,
+            position=person.position,
+            status=RegistrationStatus.REQUESTED,
+        )
+        registration.events.append(enrollment._first_event(admin))
+        registration.move_to(RegistrationStatus.CONFIRMED, admin)
+        db.session.add(registration)
+        registrations.append(registration)
+    db.session.flush()
+    for meeting in session.meetings:
+        marks = {}
+        for registration in registrations:
+            roll = rng.random()
+            if roll < 0.88:
+                marks[registration.id] = attendance.MarkInput(AttendanceStatus.PRESENT)
+            elif roll < 0.95:
+                marks[registration.id] = attendance.MarkInput(
+                    AttendanceStatus.LATE, max(0, meeting.minutes - 45)
+                )
+            elif roll < 0.98:
+                marks[registration.id] = attendance.MarkInput(AttendanceStatus.EXCUSED)
+            else:
+                marks[registration.id] = attendance.MarkInput(AttendanceStatus.ABSENT)
+        attendance.record_marks(meeting, marks, admin)
+    scores = {r.id: float(rng.randint(55, 98)) for r in registrations}
+    session.seats_taken = len(registrations)
+    attendance.close_session(session, scores if session.course.has_exam else {}, admin, today=today)
+    if issue:
+        certificates.issue_certificates(session, admin)
+    return len(registrations)
+
+
+#: First aid sessions held about two years ago (days before today, people): their documents
+#: (valid 24 months) expire within the next weeks, or expired a fortnight ago, so that the
+#: report of expiring documents and the expiry reminders have something to show.
+RENEWAL_DEMO = ((-685, 6), (-745, 2))
+
+
+def _renewals_due(people, main, admin, rng, today) -> int:
+    """Old sessions of the first aid course, with documents that now need a renewal."""
+    from datetime import timedelta
+
+    from ..catalog.models import Course
+    from .catalogue import _meetings_for, _weekday_start
+
+    course = db.session.scalar(select(Course).where(Course.code == RENEWAL_COURSE))
+    if course is None or not course.document_validity_months:
+        return 0
+    added = 0
+    eligible = [p for p in people if course.is_open_to(p.position)]
+    for number, (offset, size) in enumerate(RENEWAL_DEMO):
+        hours = course.total_minutes // 60
+        start = _weekday_start(today + timedelta(days=offset), max(1, -(-hours // 6)))
+        meetings = _meetings_for(hours, start)
+        session = Session(
+            course=course,
+            status=SessionStatus.PUBLISHED,
+            starts_on=start,
+            ends_on=meetings[-1].day,
+            city="Konya",
+            country="Türkiye",
+            capacity=20,
+            requires_approval=True,
+            meetings=meetings,
+        )
+        db.session.add(session)
+        group = rng.sample(eligible, min(len(eligible), size))
+        if number == 0 and course.is_open_to(main.position) and main not in group:
+            group.append(main)  # the demo participant sees the validity on My trainings
+        added += _hold_past_session(session, group, admin, rng, today)
+    return added
 
 
 def load_demo_activity(demo_domain: str) -> dict:
@@ -69,7 +155,6 @@ def load_demo_activity(demo_domain: str) -> dict:
 
     # Past sessions: registrations, attendance taken at every meeting, then closed.
     for session in past[:6]:
-        session.status = SessionStatus.PUBLISHED  # reopened only to run the real services
         group = [
             p
             for p in rng.sample(people, min(len(people), 14))
@@ -77,44 +162,9 @@ def load_demo_activity(demo_domain: str) -> dict:
         ][:12]
         if session is past[0] and session.course.is_open_to(main.position):
             group.append(main)
-        registrations = []
-        for person in group:
-            # Registered by the office back then: the enrolment rules of today do not apply.
-            registration = Registration(
-                session=session,
-                person=person,
-                municipality_id=person.municipality_id,
-                position=person.position,
-                status=RegistrationStatus.REQUESTED,
-            )
-            registration.events.append(enrollment._first_event(admin))
-            registration.move_to(RegistrationStatus.CONFIRMED, admin)
-            db.session.add(registration)
-            registrations.append(registration)
-        db.session.flush()
-        for meeting in session.meetings:
-            marks = {}
-            for registration in registrations:
-                roll = rng.random()
-                if roll < 0.88:
-                    marks[registration.id] = attendance.MarkInput(AttendanceStatus.PRESENT)
-                elif roll < 0.95:
-                    marks[registration.id] = attendance.MarkInput(
-                        AttendanceStatus.LATE, max(0, meeting.minutes - 45)
-                    )
-                elif roll < 0.98:
-                    marks[registration.id] = attendance.MarkInput(AttendanceStatus.EXCUSED)
-                else:
-                    marks[registration.id] = attendance.MarkInput(AttendanceStatus.ABSENT)
-            attendance.record_marks(meeting, marks, admin)
-        scores = {r.id: float(rng.randint(55, 98)) for r in registrations}
-        session.seats_taken = len(registrations)
-        attendance.close_session(
-            session, scores if session.course.has_exam else {}, admin, today=today
-        )
-        if session is not past[min(5, len(past) - 1)]:
-            certificates.issue_certificates(session, admin)
-        added += len(registrations)
+        issue = session is not past[min(5, len(past) - 1)]
+        added += _hold_past_session(session, group, admin, rng, today, issue=issue)
+    added += _renewals_due(people, main, admin, random.Random(1978), today)
 
     # Upcoming sessions: some applications for each, one session full with a waiting list.
     coordinators = {

@@ -382,6 +382,10 @@ DESCRIPTIONS = {
 }
 
 
+#: Courses whose documents expire (months), renewed by a later session of the same course.
+VALIDITY_MONTHS = {"YNG-101": 24, "YNG-102": 24}
+
+
 def _weekday_start(day: date, days: int) -> date:
     """Move a start to a weekday so that the whole session falls Monday to Friday."""
     while day.weekday() >= 5 or day.weekday() + days > 5:
@@ -459,6 +463,8 @@ def load_demo_catalogue(demo_domain: str) -> dict:
             has_exam=pass_mark is not None,
             pass_mark=pass_mark,
             document_called_certificate=code == "YNG-102",
+            # Fire safety and first aid come back at legal intervals: documents valid 2 years.
+            document_validity_months=VALIDITY_MONTHS.get(code),
             is_published=True,
         )
         course.target_positions = audience

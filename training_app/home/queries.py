@@ -18,6 +18,7 @@ from ..catalog.models import (
     SessionStatus,
     session_trainers,
 )
+from ..certificates.expiry import expiring_count
 from ..certificates.models import Certificate, CertificateStatus, PrintJob, PrintJobStatus
 from ..core.timeutil import local_now, local_to_utc, utcnow
 from ..enrollment.models import Registration, RegistrationStatus
@@ -32,6 +33,9 @@ LIMIT = 5
 NEW_DOCUMENT_DAYS = 30
 #: A no-show is followed up for this long after the session ended.
 NO_SHOW_DAYS = 90
+#: Documents expiring this soon are counted on the office's and coordinators' home pages (the
+#: first expiry reminder goes 60 days ahead).
+EXPIRY_DAYS = 60
 #: "Open to you" looks this far ahead: a calendar month would be empty on its last day.
 OPEN_WINDOW = timedelta(days=31)
 
@@ -262,6 +266,8 @@ class CoordinatorHome:
     this_month_count: int = 0
     no_show_count: int = 0
     no_shows: list[Registration] = field(default_factory=list)
+    #: Their people's documents expiring within EXPIRY_DAYS, not renewed.
+    expiring_count: int = 0
 
 
 def coordinator_home(user: User, now: datetime | None = None) -> CoordinatorHome:
@@ -312,6 +318,7 @@ def coordinator_home(user: User, now: datetime | None = None) -> CoordinatorHome
     home.no_shows = db.session.scalars(
         no_shows.options(*details).order_by(Session.ends_on.desc(), Registration.id).limit(LIMIT)
     ).all()
+    home.expiring_count = expiring_count(today, today + timedelta(days=EXPIRY_DAYS), ids)
     return home
 
 
@@ -342,12 +349,16 @@ class OfficeHome:
     deletions: list[DeletionDue] = field(default_factory=list)
     #: Applications the office may decide (every municipality's), oldest first.
     waiting_count: int = 0
+    #: Documents expiring within EXPIRY_DAYS, not renewed (people to invite to a renewal).
+    expiring_count: int = 0
 
     @property
     def task_count(self) -> int:
         return (
-            len(self.to_close) + len(self.to_issue) + len(self.prints_ready) + len(self.deletions)
-        ) + (1 if self.waiting_count else 0)
+            (len(self.to_close) + len(self.to_issue) + len(self.prints_ready) + len(self.deletions))
+            + (1 if self.waiting_count else 0)
+            + (1 if self.expiring_count else 0)
+        )
 
 
 def office_home(now: datetime | None = None) -> OfficeHome:
@@ -392,6 +403,7 @@ def office_home(now: datetime | None = None) -> OfficeHome:
     home.waiting_count = db.session.scalar(
         select(func.count(Registration.id)).where(Registration.status == S.PENDING_APPROVAL)
     )
+    home.expiring_count = expiring_count(today, today + timedelta(days=EXPIRY_DAYS))
     return home
 
 

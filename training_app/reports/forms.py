@@ -1,11 +1,11 @@
 """The report filters: a period (a year, or from/to dates) and, where one may choose, a
 municipality. GET forms, so without a CSRF token."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import Optional
 
 from ..core.args import MAX_ID, read_int
@@ -132,3 +132,64 @@ class YearlyReportForm(MunicipalityChoice, FlaskForm):
     @property
     def report_year(self) -> int:
         return int(self.year.data)
+
+
+#: The period shown when none is asked for: the next 90 days.
+DEFAULT_DAYS = 90
+
+
+class ExpiryForm(MunicipalityChoice, FlaskForm):
+    """GET filters: from/to dates, whether to list expired documents too, a municipality."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("Expiring from"), validators=[Optional()])
+    date_to = DateField(_l("Expiring until"), validators=[Optional()])
+    expired = BooleanField(
+        _l("Also documents that have already expired"),
+        description=_l("Not renewed ones; the start date is then not used."),
+    )
+    municipality = SelectField(_l("Municipality"), validators=[Optional()], validate_choice=False)
+
+    def fill_choices(self, municipalities, all_label=None) -> None:
+        choices = [(str(m.id), m.name) for m in municipalities]
+        if all_label is not None:
+            choices.insert(0, ("", str(all_label)))
+        self.municipality.choices = choices
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        start, end = self.date_from.data, self.date_to.data
+        if start and end:
+            if end < start:
+                self.date_to.errors.append(_l("The end date must not be before the start date."))
+                ok = False
+            elif (end - start).days > MAX_PERIOD_DAYS:
+                self.date_to.errors.append(_l("Choose a period of at most ten years."))
+                ok = False
+        return self._check_municipality() and ok
+
+    def bounds(self, today: date) -> tuple[date | None, date]:
+        """(first, last) day of validity to list; first is None with expired ones included.
+        A missing or refused date falls back to the default: today to 90 days ahead."""
+        first = self.date_from.data if not self.date_from.errors else None
+        last = self.date_to.data if not self.date_to.errors else None
+        if self.errors.get("date_to") or self.errors.get("date_from"):
+            first = last = None
+        first = first or today
+        last = last or max(first, today) + timedelta(days=DEFAULT_DAYS)
+        if self.expired.data:
+            return None, last
+        return first, last
+
+    def query_args(self, today: date) -> dict[str, str]:
+        first, last = self.bounds(today)
+        args = {"date_to": last.isoformat()}
+        if first is not None:
+            args["date_from"] = first.isoformat()
+        if self.expired.data:
+            args["expired"] = "y"
+        if self.municipality_id is not None:
+            args["municipality"] = str(self.municipality_id)
+        return args

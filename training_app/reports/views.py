@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
+from ..core import audit
 from ..core.permissions import require_municipality, roles_required
 from ..core.timeutil import local_today
 from ..evaluation import report_section
@@ -12,8 +13,8 @@ from ..evaluation import results as evaluation_results
 from ..extensions import db
 from ..municipalities.models import Municipality
 from ..planning.delivery import plan_delivery
-from . import charts, exports, services, yearly
-from .forms import FIRST_YEAR, PeriodForm, YearlyReportForm, report_years
+from . import charts, expiry, exports, services, yearly
+from .forms import FIRST_YEAR, ExpiryForm, PeriodForm, YearlyReportForm, report_years
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -167,3 +168,70 @@ def export_municipality_record():
     )
     filename = f"egitim-kaydi-{municipality.id}-{period.slug}.xlsx"
     return exports.xlsx_response(exports.record_tables(records), heading, filename)
+
+
+# --- expiring documents ----------------------------------------------------------------------
+
+
+def _expiry_filters():
+    """The expiry list's filters, groups and the user's scope (404 for another municipality)."""
+    form = ExpiryForm(request.args)
+    many = _may_choose_municipality()
+    label = _("All municipalities") if current_user.has_role(Role.ADMIN) else _("All of mine")
+    municipalities = services.selectable_municipalities(current_user)
+    form.fill_choices(municipalities, label if many else None)
+    form.validate()
+    municipality_id = form.municipality_id
+    if municipality_id is not None:
+        require_municipality(current_user, municipality_id)
+        if municipality_id not in {m.id for m in municipalities}:
+            abort(404)
+    today = local_today()
+    first, last = form.bounds(today)
+    scope = services.scope_for(current_user, municipality_id)
+    return form, many, today, first, last, expiry.expiring_by_municipality(first, last, scope)
+
+
+@bp.route("/expiring-documents")
+@coordinator_or_admin
+def expiring_documents():
+    """People whose documents expire in a period (or already have), per municipality, and
+    whether they booked a renewal."""
+    form, many, today, first, last, groups = _expiry_filters()
+    return render_template(
+        "reports/expiring_documents.html",
+        form=form,
+        show_municipality=many,
+        today=today,
+        first=first,
+        last=last,
+        groups=groups,
+        state_label=expiry.state_label,
+        export_args=form.query_args(today),
+    )
+
+
+@bp.route("/expiring-documents.<fmt>")
+@coordinator_or_admin
+def export_expiring_documents(fmt):
+    """The list as CSV or XLSX (names: recorded in the audit log)."""
+    if fmt not in FORMATS:
+        abort(404)
+    form, _many, today, first, last, groups = _expiry_filters()
+    table = expiry.expiry_table(groups, today)
+    audit.record(
+        "report.expiring_documents_export",
+        None,
+        {
+            "from": first.isoformat() if first else None,
+            "to": last.isoformat(),
+            "municipality_id": form.municipality_id,
+            "documents": len(table.rows),
+        },
+        actor=current_user,
+    )
+    db.session.commit()
+    filename = f"suresi-dolan-belgeler-{last.isoformat()}.{fmt}"
+    if fmt == "csv":
+        return exports.csv_response(table, filename)
+    return exports.xlsx_response([table], table.title, filename)
