@@ -128,6 +128,7 @@ def send_expiry_reminders(today: date | None = None) -> int:
             valid_until=format_date_short(certificate.valid_until),
             days_left=(certificate.valid_until - today).days,
             renewal_booked=document.renewal_booked,
+            to_coordinator=template == "expiry_reminder_coordinator",
             sessions=_session_lines(sessions.get(document.course.id, [])),
         )
         queued += message is not None

@@ -402,3 +402,72 @@ register(
         sample=NEEDS_SAMPLE,
     )
 )
+
+
+EXPIRY = (
+    EGITIM,
+    Placeholder("belge_no", _l("The document's register number"), context_value("register_number")),
+    Placeholder("gecerlilik", _l("Last day of validity"), context_value("valid_until")),
+    Placeholder(
+        "kalan",
+        _l("Days left (written by the system)"),
+        partial("_expiry_days_left.txt"),
+        system=True,
+    ),
+    Placeholder(
+        "yenileme",
+        _l("Sessions that renew it, or where to look (lines written by the system)"),
+        partial("_expiry_renewal.txt"),
+        system=True,
+    ),
+    BIRLIK,
+)
+EXPIRY_SAMPLE = {
+    "recipient_name": "Mehmet Demir",
+    "municipality_name": "Selçuklu Belediyesi",
+    "register_number": "KBB-2025-000123",
+    "valid_until": "12.05.2027",
+    "days_left": 60,
+    "course_id": 7,
+    "renewal_booked": False,
+    "sessions": [
+        {
+            "course_title": "İlk Yardım Yenileme",
+            "dates": "03–04.04.2027",
+            "place": "Birlik Eğitim Salonu, Konya",
+            "session_id": 51,
+        }
+    ],
+}
+register(
+    MailKind(
+        "expiry_reminder",
+        _l("Document expiring"),
+        _l("60 and 14 days before a document's validity ends, to its holder."),
+        (AD_SOYAD, *EXPIRY),
+        required=("gecerlilik",),
+        sample={**EXPIRY_SAMPLE, "to_coordinator": False},
+    )
+)
+register(
+    MailKind(
+        "expiry_reminder_coordinator",
+        _l("Document of one of your people expiring"),
+        _l("60 and 14 days before a document's validity ends, to the holder's coordinators."),
+        (
+            Placeholder("ad_soyad", _l("The coordinator's name"), context_value("recipient_name")),
+            Placeholder("kisi", _l("The holder's name"), context_value("person_name")),
+            Placeholder(
+                "belediye", _l("The holder's municipality"), context_value("municipality_name")
+            ),
+            *EXPIRY,
+            Placeholder(
+                "rapor_baglantisi",
+                _l("Link to the expiring documents report"),
+                link("/reports/expiring-documents"),
+            ),
+        ),
+        required=("kisi", "gecerlilik"),
+        sample={**EXPIRY_SAMPLE, "to_coordinator": True},
+    )
+)
