@@ -84,8 +84,10 @@ def readable_on_white(colour: str, minimum: float = AA_TEXT) -> str:
 
 def hover_shade(colour: str) -> str:
     """A button's hover/active background: darker, or lighter for an already very dark colour."""
-    return mix(colour, "#000000", 0.15) if relative_luminance(colour) > 0.03 else mix(
-        colour, WHITE, 0.15
+    return (
+        mix(colour, "#000000", 0.15)
+        if relative_luminance(colour) > 0.03
+        else mix(colour, WHITE, 0.15)
     )
 
 
@@ -138,7 +140,10 @@ class Brand:
     def warnings(self) -> list[str]:
         """What in these colours cannot reach WCAG AA (4.5:1) with either text colour."""
         problems = []
-        for name, colour in (("UNION_PRIMARY_COLOR", self.primary), ("UNION_ACCENT_COLOR", self.accent)):
+        for name, colour in (
+            ("UNION_PRIMARY_COLOR", self.primary),
+            ("UNION_ACCENT_COLOR", self.accent),
+        ):
             best = max(contrast_ratio(colour, WHITE), contrast_ratio(colour, DARK))
             if best < AA_TEXT:
                 problems.append(
@@ -150,54 +155,95 @@ class Brand:
     def css(self) -> str:
         """The custom properties and the few rules that carry the brand colours."""
         p, on_p, hover, link = self.primary, self.on_primary, self.primary_hover, self.link
+        on_hover, on_link = text_colour_on(hover), text_colour_on(link)
         link_hover = mix(link, "#000000", 0.2)
-        p_rgb = ", ".join(str(c) for c in _rgb(p))
-        link_rgb = ", ".join(str(c) for c in _rgb(link))
-        on_p_rgb = ", ".join(str(c) for c in _rgb(on_p))
-        return f"""/* The union's colours (UNION_PRIMARY_COLOR, UNION_ACCENT_COLOR); text colours computed. */
-:root {{
-  --brand-primary: {p}; --brand-on-primary: {on_p}; --brand-primary-hover: {hover};
-  --brand-accent: {self.accent}; --brand-on-accent: {self.on_accent};
-  --brand-link: {link}; --brand-focus: {link};
-  --bs-primary: {p}; --bs-primary-rgb: {p_rgb};
-  --bs-link-color: {link}; --bs-link-color-rgb: {link_rgb};
-  --bs-link-hover-color: {link_hover}; --bs-link-hover-color-rgb: {", ".join(str(c) for c in _rgb(link_hover))};
-  --bs-focus-ring-color: rgba({link_rgb}, .5);
-}}
-.site-header .navbar {{
-  background-color: {p}; border-bottom: .3rem solid {self.accent};
-  --bs-navbar-color: rgba({on_p_rgb}, .9); --bs-navbar-hover-color: {on_p};
-  --bs-navbar-active-color: {on_p}; --bs-navbar-brand-color: {on_p};
-  --bs-navbar-brand-hover-color: {on_p}; --bs-navbar-toggler-border-color: rgba({on_p_rgb}, .5);
-  --brand-header-focus: {on_p};
-}}
-.btn-header {{
-  --bs-btn-color: {on_p}; --bs-btn-border-color: {on_p}; --bs-btn-hover-color: {p};
-  --bs-btn-hover-bg: {on_p}; --bs-btn-hover-border-color: {on_p}; --bs-btn-active-color: {p};
-  --bs-btn-active-bg: {on_p}; --bs-btn-active-border-color: {on_p};
-}}
-.btn-primary {{
-  --bs-btn-color: {on_p}; --bs-btn-bg: {p}; --bs-btn-border-color: {p};
-  --bs-btn-hover-color: {text_colour_on(hover)}; --bs-btn-hover-bg: {hover}; --bs-btn-hover-border-color: {hover};
-  --bs-btn-active-color: {text_colour_on(hover)}; --bs-btn-active-bg: {hover}; --bs-btn-active-border-color: {hover};
-  --bs-btn-disabled-color: {on_p}; --bs-btn-disabled-bg: {p}; --bs-btn-disabled-border-color: {p};
-  --bs-btn-focus-shadow-rgb: {link_rgb};
-}}
-.btn-outline-primary {{
-  --bs-btn-color: {link}; --bs-btn-border-color: {link}; --bs-btn-hover-color: {text_colour_on(link)};
-  --bs-btn-hover-bg: {link}; --bs-btn-hover-border-color: {link}; --bs-btn-active-color: {text_colour_on(link)};
-  --bs-btn-active-bg: {link}; --bs-btn-active-border-color: {link}; --bs-btn-disabled-color: {link};
-  --bs-btn-disabled-border-color: {link}; --bs-btn-focus-shadow-rgb: {link_rgb};
-}}
-.text-bg-primary, .badge.bg-primary {{ color: {on_p} !important; background-color: {p} !important; }}
-.pagination {{ --bs-pagination-active-bg: {p}; --bs-pagination-active-border-color: {p};
-  --bs-pagination-active-color: {on_p}; --bs-pagination-focus-box-shadow: 0 0 0 .25rem rgba({link_rgb}, .4); }}
-.nav-pills {{ --bs-nav-pills-link-active-bg: {p}; --bs-nav-pills-link-active-color: {on_p}; }}
-.form-check-input:checked {{ background-color: {p}; border-color: {p}; }}
-.form-control:focus, .form-select:focus, .form-check-input:focus {{
-  border-color: {link}; box-shadow: 0 0 0 .25rem rgba({link_rgb}, .35);
-}}
-"""
+        link_rgb, on_p_rgb = _rgb_list(link), _rgb_list(on_p)
+
+        def button(bg, fg, hover_bg, hover_fg):
+            return {
+                "--bs-btn-color": fg,
+                "--bs-btn-bg": bg,
+                "--bs-btn-border-color": fg if bg == "transparent" else bg,
+                "--bs-btn-hover-color": hover_fg,
+                "--bs-btn-hover-bg": hover_bg,
+                "--bs-btn-hover-border-color": hover_bg,
+                "--bs-btn-active-color": hover_fg,
+                "--bs-btn-active-bg": hover_bg,
+                "--bs-btn-active-border-color": hover_bg,
+                "--bs-btn-focus-shadow-rgb": link_rgb,
+            }
+
+        rules = {
+            ":root": {
+                "--brand-primary": p,
+                "--brand-on-primary": on_p,
+                "--brand-primary-hover": hover,
+                "--brand-accent": self.accent,
+                "--brand-on-accent": self.on_accent,
+                "--brand-link": link,
+                "--brand-focus": link,
+                "--bs-primary": p,
+                "--bs-primary-rgb": _rgb_list(p),
+                "--bs-link-color": link,
+                "--bs-link-color-rgb": link_rgb,
+                "--bs-link-hover-color": link_hover,
+                "--bs-link-hover-color-rgb": _rgb_list(link_hover),
+                "--bs-focus-ring-color": f"rgba({link_rgb}, .5)",
+            },
+            ".site-header .navbar": {
+                "background-color": p,
+                "border-bottom": f".3rem solid {self.accent}",
+                "--bs-navbar-color": f"rgba({on_p_rgb}, .9)",
+                "--bs-navbar-hover-color": on_p,
+                "--bs-navbar-active-color": on_p,
+                "--bs-navbar-brand-color": on_p,
+                "--bs-navbar-brand-hover-color": on_p,
+                "--bs-navbar-toggler-border-color": f"rgba({on_p_rgb}, .5)",
+                "--brand-header-focus": on_p,
+            },
+            ".btn-header": button("transparent", on_p, on_p, p),
+            ".btn-primary": {
+                **button(p, on_p, hover, on_hover),
+                "--bs-btn-disabled-color": on_p,
+                "--bs-btn-disabled-bg": p,
+                "--bs-btn-disabled-border-color": p,
+            },
+            ".btn-outline-primary": {
+                **button("transparent", link, link, on_link),
+                "--bs-btn-border-color": link,
+                "--bs-btn-disabled-color": link,
+                "--bs-btn-disabled-border-color": link,
+            },
+            ".text-bg-primary, .badge.bg-primary": {
+                "color": f"{on_p} !important",
+                "background-color": f"{p} !important",
+            },
+            ".pagination": {
+                "--bs-pagination-active-bg": p,
+                "--bs-pagination-active-border-color": p,
+                "--bs-pagination-active-color": on_p,
+                "--bs-pagination-focus-box-shadow": f"0 0 0 .25rem rgba({link_rgb}, .4)",
+            },
+            ".nav-pills": {
+                "--bs-nav-pills-link-active-bg": p,
+                "--bs-nav-pills-link-active-color": on_p,
+            },
+            ".form-check-input:checked": {"background-color": p, "border-color": p},
+            ".form-control:focus, .form-select:focus, .form-check-input:focus": {
+                "border-color": link,
+                "box-shadow": f"0 0 0 .25rem rgba({link_rgb}, .35)",
+            },
+        }
+        lines = ["/* The union's colours (UNION_PRIMARY_COLOR, UNION_ACCENT_COLOR). */"]
+        for selector, declarations in rules.items():
+            body = "".join(f"  {name}: {value};\n" for name, value in declarations.items())
+            lines.append(f"{selector} {{\n{body}}}")
+        return "\n".join(lines) + "\n"
+
+
+def _rgb_list(colour: str) -> str:
+    """ "11, 61, 110": the form Bootstrap's *-rgb custom properties take."""
+    return ", ".join(str(c) for c in _rgb(colour))
 
 
 def brand_from_config(config) -> Brand:
