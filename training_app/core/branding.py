@@ -214,6 +214,8 @@ class Brand:
                 "--bs-btn-disabled-color": link,
                 "--bs-btn-disabled-border-color": link,
             },
+            # On a light primary, text in the primary colour would not read: the link colour does.
+            ".text-primary, .link-primary": {"color": f"{link} !important"},
             ".text-bg-primary, .badge.bg-primary": {
                 "color": f"{on_p} !important",
                 "background-color": f"{p} !important",
