@@ -16,6 +16,7 @@ HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 WHITE = "#ffffff"
 #: The body text colour of the pages (Bootstrap's), used as the dark choice on light colours.
 DARK = "#212529"
+BLACK = "#000000"
 #: WCAG 2.x level AA for normal text.
 AA_TEXT = 4.5
 
@@ -60,10 +61,14 @@ def contrast_ratio(first: str, second: str) -> float:
 
 
 def text_colour_on(background: str) -> str:
-    """White or dark text, whichever reads better on `background`."""
-    if contrast_ratio(background, WHITE) >= contrast_ratio(background, DARK):
-        return WHITE
-    return DARK
+    """The text colour for `background`: white, else the pages' dark grey, else black (a
+    mid-tone such as orange reads only in black), the first that reaches AA; failing all
+    three, whichever contrasts most."""
+    candidates = (WHITE, DARK, BLACK)
+    for colour in candidates:
+        if contrast_ratio(background, colour) >= AA_TEXT:
+            return colour
+    return max(candidates, key=lambda colour: contrast_ratio(background, colour))
 
 
 def mix(colour: str, other: str, weight: float) -> str:
@@ -138,17 +143,21 @@ class Brand:
         return sibling if sibling.is_file() else None
 
     def warnings(self) -> list[str]:
-        """What in these colours cannot reach WCAG AA (4.5:1) with either text colour."""
+        """The colours on which neither white nor the pages' dark text reaches WCAG AA (4.5:1):
+        a mid-tone, readable only in black (every colour reaches AA with white or black)."""
         problems = []
         for name, colour in (
             ("UNION_PRIMARY_COLOR", self.primary),
             ("UNION_ACCENT_COLOR", self.accent),
         ):
-            best = max(contrast_ratio(colour, WHITE), contrast_ratio(colour, DARK))
-            if best < AA_TEXT:
+            white, dark = contrast_ratio(colour, WHITE), contrast_ratio(colour, DARK)
+            if max(white, dark) < AA_TEXT:
+                text = text_colour_on(colour)
                 problems.append(
-                    f"{name} {colour} reaches only {best:.2f}:1 with white or dark text "
-                    f"(WCAG AA needs {AA_TEXT}:1); text on it will be hard to read."
+                    f"{name} {colour} reaches only {white:.2f}:1 with white text and "
+                    f"{dark:.2f}:1 with dark text (WCAG AA needs {AA_TEXT}:1): text on it is "
+                    f"drawn in {text} ({contrast_ratio(colour, text):.2f}:1); a darker or "
+                    "lighter colour would look less harsh."
                 )
         return problems
 
@@ -157,7 +166,7 @@ class Brand:
         p, on_p, hover, link = self.primary, self.on_primary, self.primary_hover, self.link
         on_hover, on_link = text_colour_on(hover), text_colour_on(link)
         link_hover = mix(link, "#000000", 0.2)
-        link_rgb, on_p_rgb = _rgb_list(link), _rgb_list(on_p)
+        link_rgb = _rgb_list(link)
 
         def button(bg, fg, hover_bg, hover_fg):
             return {
@@ -193,12 +202,12 @@ class Brand:
             ".site-header .navbar": {
                 "background-color": p,
                 "border-bottom": f".3rem solid {self.accent}",
-                "--bs-navbar-color": f"rgba({on_p_rgb}, .9)",
+                "--bs-navbar-color": on_p,
                 "--bs-navbar-hover-color": on_p,
                 "--bs-navbar-active-color": on_p,
                 "--bs-navbar-brand-color": on_p,
                 "--bs-navbar-brand-hover-color": on_p,
-                "--bs-navbar-toggler-border-color": f"rgba({on_p_rgb}, .5)",
+                "--bs-navbar-toggler-border-color": on_p,
                 "--brand-header-focus": on_p,
             },
             ".btn-header": button("transparent", on_p, on_p, p),
