@@ -40,7 +40,18 @@ class Config:
     #: Base URL used in mails and QR codes, where no request is at hand.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     UNION_NAME = os.environ.get("UNION_NAME", "Konya Belediyeler Birliği")
+    #: Prefix of the documents' register numbers (KBB-2026-000123): never change it once issued.
     UNION_SHORT_CODE = os.environ.get("UNION_SHORT_CODE", "KBB")
+    #: The name shown where the full one does not fit (the header on a phone); defaults to the code.
+    UNION_SHORT_NAME = os.environ.get("UNION_SHORT_NAME", "") or UNION_SHORT_CODE
+    #: The union's logo or crest, a path under static/ (SVG or PNG) shown in the header and on
+    #: PDFs; mails take the PNG of the same name beside an SVG logo.
+    UNION_LOGO = os.environ.get("UNION_LOGO", "img/union-logo.svg")
+    #: Brand colours, #rrggbb (checked at start): the header, primary buttons, links and focus
+    #: ring take the primary; the accent draws the band under the header and rules on documents.
+    #: Text on them is white or dark, whichever contrasts more.
+    UNION_PRIMARY_COLOR = os.environ.get("UNION_PRIMARY_COLOR", "#0b3d6e")
+    UNION_ACCENT_COLOR = os.environ.get("UNION_ACCENT_COLOR", "#c9a54e")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -31,6 +31,7 @@ TRAINER_OR_ADMIN_POST = row(302, 403, 403, 302, 302)
 EXPECTED = {
     "core.home": ALL_200,
     "core.favicon": ALL_200,
+    "core.brand_css": ALL_200,
     "core.set_language": row(302, 302, 302, 302, 302),
     # The walk's database is built by create_all, not migrated: the health check says so.
     "core.healthz": row(503, 503, 503, 503, 503),

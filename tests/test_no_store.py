@@ -18,6 +18,7 @@ CACHEABLE = {
     "catalog.session_calendar",
     "catalog.union_calendar_feed",
     "core.favicon",
+    "core.brand_css",
 }
 
 

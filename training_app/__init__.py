@@ -48,6 +48,9 @@ def create_app(config=None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_logging(app)
+    from .core import branding
+
+    branding.init_app(app)
     _init_extensions(app)
     _register_converters(app)
     _register_blueprints(app)
@@ -353,6 +356,7 @@ def _register_template_helpers(app: Flask) -> None:
         from flask_babel import get_locale
 
         return {
+            "brand": app.extensions["brand"],
             "union_name": app.config["UNION_NAME"],
             "union_short_code": app.config["UNION_SHORT_CODE"],
             "current_locale": str(get_locale() or "tr"),

@@ -137,7 +137,7 @@ def test_bad_filters_give_clear_messages_and_keep_the_input(client, admin):
     )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert page.count("Geçerli bir tarih girin, ör. 29.11.2026.") == 2
+    assert page.count("Geçerli bir tarih girin: gg.aa.yyyy, ör. 29.11.2026.") == 2
     assert 'value="2026-13-45"' in page and 'value="dün"' in page
     assert "Kaydın numarasını girin (yalnızca rakam)." in page
     page = client.get(

@@ -83,7 +83,10 @@ def test_refused_period_comes_back_with_its_input_and_a_turkish_reason(client, l
         f"/admin/municipalities/{ilgin.id}/membership", data={"joined_on": "31.02.2020"}
     )
     page = response.get_data(as_text=True)
-    assert "Geçerli bir tarih girin, ör. 29.11.2026." in page and 'value="31.02.2020"' in page
+    assert (
+        "Geçerli bir tarih girin: gg.aa.yyyy, ör. 29.11.2026." in page
+        and 'value="31.02.2020"' in page
+    )
     db.session.refresh(ilgin)
     assert len(ilgin.membership_periods) == 1
 

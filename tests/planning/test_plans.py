@@ -155,7 +155,7 @@ def test_a_session_from_a_line_is_prefilled_linked_and_leaves_the_planned_list(
     assert "Afet ve Acil Durum Yönetimi" in planned
     login(client, office.email)
     form = client.get(f"/admin/planning/lines/{line.id}/session").get_data(as_text=True)
-    assert f'value="{NEXT_YEAR}-01-01"' in form and 'value="30"' in form and 'value="Konya"' in form
+    assert f'value="01.01.{NEXT_YEAR}"' in form and 'value="30"' in form and 'value="Konya"' in form
     day = date(NEXT_YEAR, 1, 12)
     response = client.post(
         f"/admin/planning/lines/{line.id}/session",

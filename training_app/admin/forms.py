@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -13,6 +12,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..accounts.models import ROLE_LABELS
 from ..core.args import MAX_ID, read_int
+from ..core.datefields import TurkishDateField
 from ..core.forms import db_int_or_none
 
 
@@ -90,25 +90,11 @@ def fill_municipality_choices(form) -> None:
     form.kind.choices = [(kind.value, label) for kind, label in MUNICIPALITY_KIND_LABELS.items()]
 
 
-class LocalDateField(DateField):
-    """A date as the browser's date input sends it (or typed as 29.11.2026), with a Turkish
-    message when it is not a date."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a valid date, e.g. 29.11.2026.")) from error
-
-
 class MembershipPeriodForm(FlaskForm):
     """A span of union membership, from the decision that admitted the municipality."""
 
-    joined_on = LocalDateField(_l("Joined on"), validators=[InputRequired()])
-    left_on = LocalDateField(
+    joined_on = TurkishDateField(_l("Joined on"), validators=[InputRequired()])
+    left_on = TurkishDateField(
         _l("Last day of membership"),
         validators=[Optional()],
         description=_l("Leave empty while the membership lasts."),
@@ -121,7 +107,7 @@ class MembershipPeriodForm(FlaskForm):
 
 
 class EndMembershipForm(FlaskForm):
-    left_on = LocalDateField(_l("Last day of membership"), validators=[InputRequired()])
+    left_on = TurkishDateField(_l("Last day of membership"), validators=[InputRequired()])
 
 
 class AuditFilterForm(FlaskForm):
@@ -143,8 +129,8 @@ class AuditFilterForm(FlaskForm):
     object_type = SelectField(_l("Record type"), validators=[Optional()], validate_choice=False)
     object_id = StringField(_l("Record number"), validators=[Optional(), Length(max=10)])
     action = SelectField(_l("Action"), validators=[Optional()], validate_choice=False)
-    date_from = LocalDateField(_l("From"), validators=[Optional()])
-    date_to = LocalDateField(_l("To"), validators=[Optional()])
+    date_from = TurkishDateField(_l("From"), validators=[Optional()])
+    date_to = TurkishDateField(_l("To"), validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

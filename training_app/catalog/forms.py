@@ -10,8 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     DecimalField,
     HiddenField,
     SearchField,
@@ -19,12 +17,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
     URLField,
 )
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from ..accounts.models import POSITION_LABELS, Position
+from ..core.datefields import TurkishDateField, TurkishDateTimeField, TurkishTimeField
 from ..core.forms import IntegerField, db_int, db_int_or_none
 from ..core.timeutil import local_to_utc, to_local
 from .courses import CourseDetails, VenueDetails
@@ -225,8 +223,8 @@ class CourseForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    starts_on = DateField(_l("First day"), validators=[InputRequired()])
-    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    starts_on = TurkishDateField(_l("First day"), validators=[InputRequired()])
+    ends_on = TurkishDateField(_l("Last day"), validators=[InputRequired()])
     venue_id = SelectField(
         _l("Venue"),
         coerce=_int_or_none,
@@ -253,16 +251,11 @@ class SessionForm(FlaskForm):
         description=_l("The most seats one municipality may take; empty for no limit."),
         render_kw={"min": 1, "inputmode": "numeric"},
     )
-    enrolment_opens_at = DateTimeLocalField(
-        _l("Enrolment opens"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
-    )
-    enrolment_closes_at = DateTimeLocalField(
-        _l("Enrolment closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
-    )
-    cancellation_deadline = DateTimeLocalField(
+    enrolment_opens_at = TurkishDateTimeField(_l("Enrolment opens"), validators=[Optional()])
+    enrolment_closes_at = TurkishDateTimeField(_l("Enrolment closes"), validators=[Optional()])
+    cancellation_deadline = TurkishDateTimeField(
         _l("Cancellation deadline"),
         validators=[Optional()],
-        format="%Y-%m-%dT%H:%M",
         description=_l("Until when a participant may cancel their registration."),
     )
     requires_approval = BooleanField(_l("Registrations need approval"), default=True)
@@ -300,9 +293,9 @@ class TrainersForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    day = DateField(_l("Day"), validators=[InputRequired()])
-    starts_at = TimeField(_l("Start time"), validators=[InputRequired()])
-    ends_at = TimeField(_l("End time"), validators=[InputRequired()])
+    day = TurkishDateField(_l("Day"), validators=[InputRequired()])
+    starts_at = TurkishTimeField(_l("Start time"), validators=[InputRequired()])
+    ends_at = TurkishTimeField(_l("End time"), validators=[InputRequired()])
     topic = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
 
     def details(self) -> MeetingDetails:
@@ -323,7 +316,7 @@ class CancelSessionForm(FlaskForm):
 
 
 class CloneSessionForm(FlaskForm):
-    starts_on = DateField(
+    starts_on = TurkishDateField(
         _l("First day of the new session"),
         validators=[InputRequired()],
         description=_l("Meetings, enrolment dates and deadlines move by the same number of days."),

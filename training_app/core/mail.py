@@ -9,6 +9,7 @@ Without MAIL_SERVER (development) a delivered message is written to the log inst
 """
 
 import logging
+import re
 import smtplib
 import threading
 import time
@@ -17,6 +18,7 @@ from email.message import EmailMessage
 
 from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
+from markupsafe import Markup, escape
 from sqlalchemy import event, exists, select, update
 from sqlalchemy.orm import Session
 
@@ -172,21 +174,64 @@ def failed_count() -> int:
     )
 
 
-def _send(message: OutboxMessage) -> None:
-    cfg = current_app.config
-    if not cfg.get("MAIL_SERVER"):
-        log.info(
-            "Mail (not sent, no MAIL_SERVER) to %s: %s\n%s",
-            message.recipient,
-            message.subject,
-            message.body_text,
-        )
-        return
+#: A link in a plain mail body; trailing punctuation belongs to the sentence, not the address.
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_URL_TRAILING = ".,;:!?)]»"
+LOGO_CID = "union-logo"
+
+
+def _linked_text(text: str, link_colour: str) -> Markup:
+    """`text` escaped, its http(s) addresses as links and its line breaks as <br>."""
+    parts, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_URL_TRAILING)
+        start, end = match.start(), match.start() + len(url)
+        parts.append(escape(text[last:start]))
+        parts.append(Markup('<a href="{0}" style="color:{1};">{0}</a>').format(url, link_colour))
+        last = end
+    parts.append(escape(text[last:]))
+    return Markup("<br>\n").join(Markup("").join(parts).split("\n"))
+
+
+def html_alternative(message: OutboxMessage, logo_cid: str | None = None) -> str:
+    """The HTML part of a mail: the union's band in its primary colour, then the plain body
+    (escaped: a name like <script> stays text), paragraphs kept and links clickable."""
+    from .branding import current_brand
+
+    brand = current_brand()
+    paragraphs = [
+        _linked_text(paragraph.strip("\n"), brand.link)
+        for paragraph in re.split(r"\n\s*\n", message.body_text.strip())
+        if paragraph.strip()
+    ]
+    return render_template(
+        "emails/_html_layout.html",
+        brand=brand,
+        subject=message.subject,
+        paragraphs=paragraphs,
+        logo_cid=logo_cid,
+        lang="tr",
+    )
+
+
+def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    """The message as sent: the plain text, its HTML alternative with the union's logo (the
+    PNG beside UNION_LOGO, embedded: clients block remote images) and the attachments."""
+    from .branding import current_brand
+
     email = EmailMessage()
-    email["From"] = cfg["MAIL_DEFAULT_SENDER"]
+    email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email.set_content(message.body_text)
+    logo = current_brand().logo_png(current_app.static_folder) if current_brand().logo else None
+    email.add_alternative(
+        html_alternative(message, LOGO_CID if logo else None), subtype="html", charset="utf-8"
+    )
+    if logo:
+        email.get_body(("html",)).add_related(
+            logo.read_bytes(), maintype="image", subtype="png", cid=f"<{LOGO_CID}>"
+        )
     for attachment in message.attachments:
         maintype, _sep, rest = attachment.content_type.partition("/")
         subtype, *params = (part.strip() for part in rest.split(";"))
@@ -197,6 +242,20 @@ def _send(message: OutboxMessage) -> None:
             filename=attachment.filename,
             params=dict(param.split("=", 1) for param in params if "=" in param),
         )
+    return email
+
+
+def _send(message: OutboxMessage) -> None:
+    cfg = current_app.config
+    if not cfg.get("MAIL_SERVER"):
+        log.info(
+            "Mail (not sent, no MAIL_SERVER) to %s: %s\n%s",
+            message.recipient,
+            message.subject,
+            message.body_text,
+        )
+        return
+    email = build_email(message, cfg["MAIL_DEFAULT_SENDER"])
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
         if cfg.get("MAIL_USE_TLS"):
             smtp.starttls()

@@ -67,6 +67,20 @@ def favicon():
     return response
 
 
+@bp.route("/brand.css")
+@public
+@cacheable
+def brand_css():
+    """The union's colours as CSS custom properties (a stylesheet: the CSP allows no inline
+    style); the same for everyone, and its URL changes with the colours."""
+    from .branding import current_brand
+
+    response = current_app.response_class(current_brand().css(), mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = 24 * 3600
+    return response
+
+
 @bp.route("/language/<code>", methods=["POST"])
 @public
 def set_language(code):

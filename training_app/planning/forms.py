@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..accounts.models import POSITION_LABELS, Position
+from ..core.datefields import TurkishDateField
 from ..core.forms import IntegerField, db_int, db_int_or_none
 from .models import DELIVERY_PREFERENCE_LABELS, PRIORITY_LABELS, DeliveryPreference, Priority
 from .needs import NeedDetails
@@ -29,7 +29,7 @@ def month_choices():
 
 class CallForm(FlaskForm):
     year = IntegerField(_l("Plan year"), validators=[InputRequired()])
-    deadline = DateField(
+    deadline = TurkishDateField(
         _l("Deadline"),
         validators=[InputRequired()],
         description=_l("Coordinators can change their needs until the end of this day."),
@@ -40,7 +40,7 @@ class CallForm(FlaskForm):
 
 
 class ReopenForm(FlaskForm):
-    deadline = DateField(_l("New deadline"), validators=[InputRequired()])
+    deadline = TurkishDateField(_l("New deadline"), validators=[InputRequired()])
 
 
 class NeedForm(FlaskForm):
@@ -175,7 +175,7 @@ class LineForm(FlaskForm):
 
 
 class ApproveForm(FlaskForm):
-    decision_date = DateField(_l("Decision date"), validators=[InputRequired()])
+    decision_date = TurkishDateField(_l("Decision date"), validators=[InputRequired()])
     decision_number = StringField(
         _l("Decision number"), validators=[InputRequired(), Length(max=60)]
     )

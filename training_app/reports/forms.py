@@ -5,10 +5,11 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Optional
 
 from ..core.args import MAX_ID, read_int
+from ..core.datefields import TurkishDateField
 from .services import MAX_PERIOD_DAYS, Period
 
 #: How far back the year list goes.
@@ -36,12 +37,12 @@ class PeriodForm(MunicipalityChoice, FlaskForm):
         csrf = False
 
     year = SelectField(_l("Year"), validators=[Optional()], validate_choice=False)
-    date_from = DateField(
+    date_from = TurkishDateField(
         _l("From"),
         validators=[Optional()],
         description=_l("Or choose dates: they take precedence over the year."),
     )
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_to = TurkishDateField(_l("To"), validators=[Optional()])
     municipality = SelectField(_l("Municipality"), validators=[Optional()], validate_choice=False)
 
     def fill_choices(self, today: date, municipalities, all_label=None) -> None:
@@ -144,8 +145,8 @@ class ExpiryForm(MunicipalityChoice, FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateField(_l("Expiring from"), validators=[Optional()])
-    date_to = DateField(_l("Expiring until"), validators=[Optional()])
+    date_from = TurkishDateField(_l("Expiring from"), validators=[Optional()])
+    date_to = TurkishDateField(_l("Expiring until"), validators=[Optional()])
     expired = BooleanField(
         _l("Also documents that have already expired"),
         description=_l("Not renewed ones; the start date is then not used."),
