@@ -5,7 +5,7 @@ import segno
 from flask import Response, current_app
 
 from ..core.pdf import render_pdf
-from ..core.turkish import format_date_long
+from ..core.turkish import format_date_long, format_date_short
 from . import designs
 from .designs import hours_text, period
 from .models import Certificate
