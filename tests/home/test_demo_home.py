@@ -1,0 +1,39 @@
+"""On a fresh `flask demo` the demo participant has an evaluation waiting on their home page
+(a closed session they attended, not yet answered), and running the demo again changes nothing."""
+
+import re
+
+from sqlalchemy import func, select
+
+from tests.conftest import login
+from training_app.demo.people import DEMO_PASSWORD
+from training_app.evaluation.models import EvaluationReceipt, Response
+from training_app.extensions import db
+
+PARTICIPANT = "katilimci@kbb-demo.example.org"
+
+
+def _counts():
+    return (
+        db.session.scalar(select(func.count(Response.id))),
+        db.session.scalar(select(func.count()).select_from(EvaluationReceipt)),
+    )
+
+
+def test_demo_participant_finds_an_evaluation_to_answer_after_two_runs(runner, client):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    after_first = _counts()
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert _counts() == after_first
+    login(client, PARTICIPANT, DEMO_PASSWORD)
+    page = client.get("/").get_data(as_text=True)
+    assert "Eğitimlerinizi değerlendirin" in page
+    assert "Eğitimi değerlendirin" in page
+    box = page[page.index('id="evaluations-waiting"') :].split("</section>", 1)[0]
+    links = re.findall(r'href="(/evaluation/\d+)"', box)
+    assert len(links) == 1, box
+    # The link lands on the questionnaire, ready to be answered.
+    form = client.get(links[0])
+    assert form.status_code == 200
+    assert 'method="post"' in form.get_data(as_text=True)
