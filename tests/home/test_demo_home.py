@@ -1,5 +1,6 @@
-"""On a fresh `flask demo` the demo participant has an evaluation waiting on their home page
-(a closed session they attended, not yet answered), and running the demo again changes nothing."""
+"""On a fresh `flask demo` each home page has its work: the demo participant an evaluation
+waiting (a closed session they attended, not yet answered) and their next training, the demo
+trainer a meeting today with "Yoklama al"; running the demo again changes nothing."""
 
 import re
 
@@ -37,3 +38,17 @@ def test_demo_participant_finds_an_evaluation_to_answer_after_two_runs(runner, c
     form = client.get(links[0])
     assert form.status_code == 200
     assert 'method="post"' in form.get_data(as_text=True)
+
+
+def test_demo_trainer_takes_a_roll_call_today_and_participant_sees_the_next_training(
+    runner, client
+):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    login(client, "egitmen@kbb-demo.example.org", DEMO_PASSWORD)
+    page = client.get("/").get_data(as_text=True)
+    roll_call = re.search(r'href="([^"]+)"[^>]*>\s*Yoklama al', page)
+    assert roll_call, page
+    assert client.get(roll_call.group(1)).status_code == 200
+    client.post("/logout")
+    login(client, PARTICIPANT, DEMO_PASSWORD)
+    assert "Sıradaki eğitiminiz" in client.get("/").get_data(as_text=True)
