@@ -52,3 +52,23 @@ def test_demo_trainer_takes_a_roll_call_today_and_participant_sees_the_next_trai
     client.post("/logout")
     login(client, PARTICIPANT, DEMO_PASSWORD)
     assert "Sıradaki eğitiminiz" in client.get("/").get_data(as_text=True)
+
+
+def test_office_home_shows_how_far_the_open_needs_call_is(runner, client):
+    from training_app.core.timeutil import local_today
+    from training_app.planning import needs
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    (row,) = needs.office_progress(local_today())
+    login(client, "admin@kbb-demo.example.org", DEMO_PASSWORD)
+    page = client.get("/").get_data(as_text=True)
+    text = (
+        f"{row['call'].year} eğitim ihtiyaç analizi: yanıtlayan belediye "
+        f"{row['answered']} / {row['total']}"
+    )
+    assert text in page
+    link = re.search(r'href="(/admin/planning/calls/\d+)"[^>]*>' + re.escape(text), page)
+    assert link and client.get(link.group(1)).status_code == 200
+    client.post("/logout")
+    login(client, "koordinator.selcuklu@kbb-demo.example.org", DEMO_PASSWORD)
+    assert "yanıtlayan belediye" not in client.get("/").get_data(as_text=True)
