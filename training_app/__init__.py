@@ -220,7 +220,7 @@ def _register_blueprints(app: Flask) -> None:
     from .planning.interest import connect_signals as connect_planning_signals
     from .planning.usage import connect_signals as connect_usage_signals
     from .planning.views import bp as planning_bp
-    from .planning.views import interest_panel, planning_tasks
+    from .planning.views import interest_panel, office_planning_tasks, planning_tasks
     from .privacy.views import bp as privacy_bp
     from .reports.views import bp as reports_bp
 
@@ -257,6 +257,7 @@ def _register_blueprints(app: Flask) -> None:
     app.jinja_env.globals["evaluation_offers"] = evaluation_offers
     app.jinja_env.globals["interest_panel"] = interest_panel
     app.jinja_env.globals["planning_tasks"] = planning_tasks
+    app.jinja_env.globals["office_planning_tasks"] = office_planning_tasks
     app.jinja_env.globals["enrolment_panel"] = enrolment_panel
     app.jinja_env.globals["online_session_box"] = online_session_box
     app.jinja_env.globals["online_home_boxes"] = online_home_boxes

@@ -42,6 +42,39 @@ def test_session_ics_has_every_meeting_in_istanbul_time(client, make_session, ma
     assert all(str(e["STATUS"]) == "CONFIRMED" for e in found)
 
 
+def test_public_files_name_the_union_as_organizer_and_no_attendee(app, client, make_session):
+    """PRODID and ORGANIZER carry the union's name with its Turkish letters (UTF-8); a file
+    anyone can download names nobody as attendee."""
+    session = make_session()
+    for url in (f"/catalogue/sessions/{session.id}/calendar.ics", "/calendar.ics"):
+        body = client.get(url).data
+        assert "PRODID:-//Konya Belediyeler Birliği//Eğitim Yönetimi//TR".encode() in body
+        calendar = Calendar.from_ical(body)
+        assert str(calendar["PRODID"]) == "-//Konya Belediyeler Birliği//Eğitim Yönetimi//TR"
+        found = calendar.walk("VEVENT")
+        assert found
+        for event in found:
+            organizer = event["ORGANIZER"]
+            assert str(organizer) == f"mailto:{app.config['MAIL_DEFAULT_SENDER']}"
+            assert organizer.params["CN"] == "Konya Belediyeler Birliği"
+            assert "ATTENDEE" not in event
+
+
+def test_organizer_takes_the_address_out_of_a_named_sender(app, make_session):
+    from training_app.catalog.calendar import session_attachment
+
+    app.config["MAIL_DEFAULT_SENDER"] = "KBB Eğitim <egitim@kbb.example.org>"
+    app.config["UNION_NAME"] = "Örnek Belediyeler Birliği"
+    _name, _type, body = session_attachment(make_session(), ("ali@example.org", 'Ali "Veli" Işık'))
+    calendar = Calendar.from_ical(body)
+    assert str(calendar["PRODID"]) == "-//Örnek Belediyeler Birliği//Eğitim Yönetimi//TR"
+    event = calendar.walk("VEVENT")[0]
+    assert str(event["ORGANIZER"]) == "mailto:egitim@kbb.example.org"
+    assert event["ORGANIZER"].params["CN"] == "Örnek Belediyeler Birliği"
+    assert str(event["ATTENDEE"]) == "mailto:ali@example.org"
+    assert event["ATTENDEE"].params["CN"] == 'Ali "Veli" Işık'
+
+
 def test_changes_raise_sequence_and_cancellation_is_marked(client, make_session):
     session = make_session()
     first = events(client.get(f"/catalogue/sessions/{session.id}/calendar.ics").data)

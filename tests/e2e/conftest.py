@@ -70,6 +70,8 @@ def live_app(tmp_path_factory):
         "WTF_CSRF_ENABLED": True,
         # Limits stay on; high enough that a few journeys in a row never reach them.
         "REGISTER_RATE_LIMIT": "200 per hour",
+        # Uploaded materials go to a temporary folder, never to the instance folder.
+        "MATERIALS_DIR": str(tmp_path_factory.mktemp("materials")),
     }
     if not root_conftest.USING_POSTGRES:
         database = tmp_path_factory.mktemp("e2e") / "live.sqlite3"

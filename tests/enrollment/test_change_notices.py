@@ -88,6 +88,9 @@ def test_edited_meeting_mails_everyone_once_with_a_newer_calendar_file(
         assert event["UID"] == old["UID"]
         assert int(event["SEQUENCE"]) > int(old["SEQUENCE"])
         assert event["DTSTART"].dt.hour == 13
+        # The union organises; each person's file names them as its attendee.
+        assert event["ORGANIZER"].params["CN"] == "Konya Belediyeler Birliği"
+        assert str(event["ATTENDEE"]) == f"mailto:{message.recipient}"
     assert db.session.scalar(select(ChangeNotice)) is None
 
 
@@ -138,6 +141,7 @@ def test_removed_meeting_comes_as_method_cancel(make_session, make_trainer, part
     assert str(event["UID"]).startswith(f"meeting-{removed_id}@")
     assert str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) == session.sequence
+    assert str(event["ATTENDEE"]) == "mailto:yedek@example.org"
     # The updated file holds the remaining meeting only.
     assert len(ics(message).walk("VEVENT")) == 1
 
@@ -226,6 +230,7 @@ def test_approval_promotion_and_reminder_mails_carry_the_calendar_file(
     confirmed = latest("registration_confirmed", "bir@example.org")
     event = ics(confirmed).walk("VEVENT")[0]
     assert str(event["UID"]).startswith(f"meeting-{session.meetings[0].id}@")
+    assert str(event["ATTENDEE"]) == "mailto:bir@example.org"
     services.cancel(first, by=coordinator, reason="Görevli")
     db.session.commit()
     promoted = latest("registration_promoted", "iki@example.org")

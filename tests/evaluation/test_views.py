@@ -184,6 +184,24 @@ def test_the_editor_builds_a_questionnaire_and_versions_an_asked_one(client, hel
     assert response.headers["Location"].endswith(f"/questionnaires/{copy.id}")
     assert "sürüm 2" in client.get(response.headers["Location"]).get_data(as_text=True)
 
+    # Pressing "Yeni sürüm" on the published one again leads to that draft, with a word why.
+    again = client.post(
+        f"/admin/evaluation/questionnaires/{questionnaire.id}/status",
+        data={"action": "new_version"},
+        follow_redirects=True,
+    )
+    assert again.status_code == 200
+    assert again.request.path == f"/admin/evaluation/questionnaires/{copy.id}"
+    assert "2. sürümü taslak olarak hazırlanıyor zaten" in again.get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            select(func.count(Questionnaire.id)).where(
+                Questionnaire.lineage == questionnaire.lineage
+            )
+        )
+        == 2
+    )
+
 
 def test_knowledge_test_before_and_after(client, held_session):
     session, admin, (present, *_rest) = held_session()

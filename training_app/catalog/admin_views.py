@@ -312,9 +312,14 @@ def show_session(session_id):
     return _session_page(session, MeetingForm(data={"day": session.starts_on}))
 
 
+def _trainer_options(people) -> list[tuple]:
+    """Choices for the trainer picker; each carries its search key for the type-to-filter list."""
+    return [(p.id, p.full_name, {"data-search": p.search_key}) for p in people]
+
+
 def _session_page(session, meeting_form, status=200):
     trainers_form = TrainersForm(data={"trainer_ids": [p.id for p in session.trainers]})
-    trainers_form.trainer_ids.choices = [(p.id, p.full_name) for p in trainers.trainer_choices()]
+    trainers_form.trainer_ids.choices = _trainer_options(trainers.trainer_choices())
     return render_template(
         "catalog/admin/session.html",
         session=session,
@@ -410,7 +415,7 @@ def _flash_trainer_change(change: trainers.TrainerChange, chosen: bool) -> None:
 def set_trainers(session_id):
     session = db.get_or_404(Session, session_id)
     form = TrainersForm()
-    form.trainer_ids.choices = [(p.id, p.full_name) for p in trainers.trainer_choices()]
+    form.trainer_ids.choices = _trainer_options(trainers.trainer_choices())
     if form.validate_on_submit():
         people = [p for p in trainers.trainer_choices() if p.id in set(form.trainer_ids.data or ())]
         try:

@@ -5,18 +5,22 @@ Each meeting is one VEVENT with a stable UID (meeting-<id>@<host of PUBLIC_BASE_
 every file and mail), its times with TZID=Europe/Istanbul, and the session's SEQUENCE, raised on
 every change; a cancelled session's events carry STATUS:CANCELLED so that calendar apps remove or
 strike them. No file carries an online meeting's join link: it is shown to the enrolled only.
+Every event names the union as ORGANIZER (UNION_NAME, the mail sender's address); a file attached
+to one person's mail also names them as ATTENDEE, so that their calendar files it as theirs.
 """
 
 from datetime import UTC, date, datetime, time
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from ..core.timeutil import ISTANBUL, utcnow
 from .models import Session, SessionStatus
 
-PRODID = "-//Konya Belediyeler Birligi//Egitim Yonetim Sistemi//TR"
+#: (e-mail address, full name) of the person a mail's calendar file is for.
+Attendee = tuple[str, str]
 
 
 #: Content type of an attached calendar file; METHOD:CANCEL ones say so too.
@@ -46,9 +50,31 @@ def session_public_url(session: Session) -> str:
     return public_url("catalog.show_session", session_id=session.id)
 
 
+def prodid() -> str:
+    """The producer id with the union's name as written: -//Konya Belediyeler Birliği//...//TR."""
+    return f"-//{current_app.config['UNION_NAME']}//Eğitim Yönetimi//TR"
+
+
+def _organizer() -> vCalAddress:
+    """The union, at the address its mails come from."""
+    _name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return vCalAddress.new(address, cn=current_app.config["UNION_NAME"])
+
+
+def _attendee(attendee: Attendee) -> vCalAddress:
+    email, name = attendee
+    return vCalAddress.new(email, cn=name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT", rsvp=False)
+
+
+def _add_people(event: Event, attendee: Attendee | None) -> None:
+    event.add("organizer", _organizer())
+    if attendee is not None:
+        event.add("attendee", _attendee(attendee))
+
+
 def _calendar(name: str, method: str = "PUBLISH") -> Calendar:
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", prodid())
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
@@ -57,7 +83,9 @@ def _calendar(name: str, method: str = "PUBLISH") -> Calendar:
     return calendar
 
 
-def _events(session: Session, host: str, session_url: str | None) -> list[Event]:
+def _events(
+    session: Session, host: str, session_url: str | None, attendee: Attendee | None = None
+) -> list[Event]:
     events = []
     total = len(session.meetings)
     location = ", ".join(
@@ -95,25 +123,33 @@ def _events(session: Session, host: str, session_url: str | None) -> list[Event]
         event.add(
             "status", "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"
         )
+        _add_people(event, attendee)
         events.append(event)
     return events
 
 
 def build_calendar(
-    name: str, sessions: list[Session], host: str, url_for_session, method: str = "PUBLISH"
+    name: str,
+    sessions: list[Session],
+    host: str,
+    url_for_session,
+    method: str = "PUBLISH",
+    attendee: Attendee | None = None,
 ) -> bytes:
     """An .ics document with every meeting of `sessions`; url_for_session(s) gives a URL or None."""
     calendar = _calendar(name, method)
     for session in sessions:
-        for event in _events(session, host, url_for_session(session)):
+        for event in _events(session, host, url_for_session(session), attendee):
             calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def session_attachment(session: Session) -> tuple[str, str, bytes]:
-    """The session's meetings as a mail attachment (filename, content type, content); for a
-    cancelled session a METHOD:CANCEL file."""
+def session_attachment(
+    session: Session, attendee: Attendee | None = None
+) -> tuple[str, str, bytes]:
+    """The session's meetings as a mail attachment (filename, content type, content) for the
+    attendee it is mailed to; for a cancelled session a METHOD:CANCEL file."""
     cancelled = session.status == SessionStatus.CANCELLED
     body = build_calendar(
         session.course.title,
@@ -121,11 +157,14 @@ def session_attachment(session: Session) -> tuple[str, str, bytes]:
         calendar_host(),
         session_public_url,
         method="CANCEL" if cancelled else "PUBLISH",
+        attendee=attendee,
     )
     return f"egitim-{session.id}.ics", ICS_CANCEL_TYPE if cancelled else ICS_TYPE, body
 
 
-def cancellation_attachment(session: Session, meetings: list[dict]) -> tuple[str, str, bytes]:
+def cancellation_attachment(
+    session: Session, meetings: list[dict], attendee: Attendee | None = None
+) -> tuple[str, str, bytes]:
     """A METHOD:CANCEL file for meetings that no longer exist ({"id", "day", "start", "end"}),
     with the session's current SEQUENCE, so that calendar apps remove them."""
     calendar = _calendar(session.course.title, method="CANCEL")
@@ -141,6 +180,7 @@ def cancellation_attachment(session: Session, meetings: list[dict]) -> tuple[str
         event.add("summary", session.course.title)
         event.add("sequence", session.sequence)
         event.add("status", "CANCELLED")
+        _add_people(event, attendee)
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return f"egitim-{session.id}-iptal.ics", ICS_CANCEL_TYPE, calendar.to_ical()

@@ -289,7 +289,18 @@ def fill_session_choices(form: SessionForm, venues) -> None:
 
 
 class TrainersForm(FlaskForm):
-    trainer_ids = SelectMultipleField(_l("Trainers"), coerce=db_int, validators=[Optional()])
+    trainer_ids = SelectMultipleField(
+        _l("Trainers"),
+        coerce=db_int,
+        validators=[Optional()],
+        description=_l("Type part of a name to narrow the list."),
+        # static/js/picker.js turns the select into a searchable list with removable chips.
+        render_kw={
+            "data-picker": True,
+            "data-remove-label": _l("Remove"),
+            "data-no-results": _l("No trainer matches."),
+        },
+    )
 
 
 class MeetingForm(FlaskForm):

@@ -176,14 +176,13 @@ def cancel_session(session: Session, reason: str, by) -> None:
         raise DomainError(_("Write the reason for the cancellation."), field="reason")
     session.cancel(reason)
     audit.record("session.cancel", session, {"reason": reason}, actor=by)
-    attachments = [session_attachment(session)]
     for person in session.trainers:
         if person.user is not None and person.user.is_active:
             queue_mail(
                 person.user.email,
                 "session_cancelled",
                 locale=person.user.locale,
-                attachments=attachments,
+                attachments=[session_attachment(session, (person.user.email, person.full_name))],
                 person_name=person.full_name,
                 course_title=session.course.title,
                 dates=session_dates_label(session),

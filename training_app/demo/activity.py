@@ -1,19 +1,22 @@
 """Demo registrations and attendance, so that a first look shows every flow with real data:
 applications waiting for the demo coordinators, a full session with a waiting list, confirmed
 places, and past sessions with attendance taken and closed, most with their documents issued
-(one is left for the office to issue, so the step can be tried).
+(one is left for the office to issue, so the step can be tried). The demo participant holds a
+confirmed seat in an upcoming session, and the demo trainer teaches a meeting on the day the demo
+is loaded, so that their home pages show the next training and the "Yoklama al" button.
 
 Runs through the real services; idempotent (does nothing once registrations exist).
 """
 
 import random
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
 from ..accounts.models import Person, User
 from ..attendance import services as attendance
 from ..attendance.models import AttendanceStatus
-from ..catalog.models import Session, SessionStatus
+from ..catalog.models import Meeting, Session, SessionStatus
 from ..certificates import services as certificates
 from ..core.errors import DomainError
 from ..core.models import OutboxMessage
@@ -127,6 +130,60 @@ def _renewals_due(people, main, admin, rng, today) -> int:
     return added
 
 
+def _confirmed_seat(person: Person, sessions: list[Session], admin: User) -> int:
+    """Register the person (by the office) for the first of `sessions` that gives a seat."""
+    for session in sessions:
+        try:
+            registration = enrollment.enroll(
+                person, session, admin, nominated=True, check_window=False
+            )
+        except DomainError:
+            continue
+        if registration.status == RegistrationStatus.CONFIRMED:
+            return 1
+    return 0
+
+
+def _meeting_today(demo_domain: str, sessions: list[Session], today) -> None:
+    """Move the first meeting of one of the demo trainer's upcoming sessions to today, clear of
+    their other meetings, so that the trainer's home page offers the roll-call."""
+    trainer = db.session.scalar(
+        select(Person).join(User).where(User.email == f"egitmen@{demo_domain}")
+    )
+    if trainer is None:
+        return
+    taught = [s for s in sessions if s.meetings and any(t.id == trainer.id for t in s.trainers)]
+    if not taught:
+        return
+    # A one-day session in a hall if there is one: the roll-call is taken in the room.
+    session = min(taught, key=lambda s: (s.venue is None, len(s.meetings), s.starts_on))
+    # It starts after whatever its trainers or its hall already have today (a draft, say).
+    trainer_ids = {t.id for t in session.trainers}
+    taken = [
+        m.ends_at
+        for m in db.session.scalars(
+            select(Meeting)
+            .join(Session, Meeting.session_id == Session.id)
+            .where(Meeting.day == today, Session.status != SessionStatus.CANCELLED)
+        )
+        if {t.id for t in m.session.trainers} & trainer_ids
+        or (session.venue_id and m.session.venue_id == session.venue_id)
+    ]
+    starts = max([time(9, 30), *taken])
+    if starts >= time(20, 0):
+        return
+    meeting = session.meetings[0]
+    meeting.day = session.starts_on = today
+    meeting.starts_at = starts
+    meeting.ends_at = min(time(23, 59), time(starts.hour + 3, starts.minute))
+    # Applications closed when it began.
+    closes = datetime.combine(today, time(0))
+    if session.enrolment_opens_at is not None and session.enrolment_opens_at > closes:
+        session.enrolment_opens_at = closes - timedelta(days=14)
+    if session.enrolment_closes_at is None or session.enrolment_closes_at > closes:
+        session.enrolment_closes_at = closes
+
+
 def load_demo_activity(demo_domain: str) -> dict:
     if db.session.scalar(select(func.count(Registration.id))):
         return {"registrations_added": 0}
@@ -190,6 +247,8 @@ def load_demo_activity(demo_domain: str) -> dict:
             # About half of the applications are decided; the rest wait in the inboxes.
             if registration.status == RegistrationStatus.PENDING_APPROVAL and rng.random() < 0.5:
                 enrollment.approve(registration, coordinator or admin)
+    added += _confirmed_seat(main, upcoming[3:10], admin)
+    _meeting_today(demo_domain, upcoming[3:], today)
     db.session.flush()
     # Demo people have no real mailboxes: drop what the services queued for them.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > first_outbox_id))

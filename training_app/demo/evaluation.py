@@ -3,7 +3,8 @@ attended (answers leaning to "agree", as real ones do, a few Turkish comments an
 topics), and a pre-test and post-test for two of them, so that a first look shows results.
 
 Deterministic and idempotent: a session whose evaluation has answers is left alone. Mails are
-not queued: the demo's evaluations were answered long ago.
+not queued: the demo's evaluations were answered long ago. The demo participant leaves the last
+closed session they attended unanswered, so that their home page shows an evaluation waiting.
 """
 
 import random
@@ -11,9 +12,9 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from ..accounts.models import Person
+from ..accounts.models import Person, User
 from ..catalog.models import Session, SessionStatus
-from ..core.timeutil import local_today
+from ..core.timeutil import local_today, utcnow
 from ..evaluation.default_questionnaire import ensure_default_questionnaire
 from ..evaluation.editor import questionnaire_for
 from ..evaluation.models import (
@@ -30,6 +31,7 @@ from ..evaluation.models import (
 from ..evaluation.report_section import TOPICS_QUESTION_TEXTS
 from ..evaluation.services import attendee_person_ids, form_layout
 from ..extensions import db
+from .people import DEMO_LOGINS
 
 COMMENTS = (
     "Uygulamalı örnekler çok faydalıydı, daha fazla vaka çalışması olabilir.",
@@ -127,6 +129,21 @@ def _tests(session: Session, people: list[int], rng: random.Random) -> int:
     return added
 
 
+def _left_for_the_demo_participant(sessions: list[Session]) -> tuple[int | None, int | None]:
+    """(session id, person id): the last closed session the demo participant attended, whose
+    evaluation they have not answered, so that their home page has one waiting."""
+    email = dict((role, email) for role, email in DEMO_LOGINS)["participant"]
+    person_id = db.session.scalar(
+        select(Person.id).join(User, Person.user_id == User.id).where(User.email == email)
+    )
+    if person_id is None:
+        return None, None
+    for session in reversed(sessions):
+        if person_id in attendee_person_ids(session):
+            return session.id, person_id
+    return None, None
+
+
 def load_demo_evaluations() -> dict:
     """Answer the evaluations of the demo's closed sessions (idempotent)."""
     ensure_default_questionnaire()
@@ -140,6 +157,7 @@ def load_demo_evaluations() -> dict:
         )
     )
     responses = attempts = 0
+    waiting_session_id, demo_person_id = _left_for_the_demo_participant(sessions)
     for index, session in enumerate(sessions):
         evaluation = db.session.scalar(
             select(Evaluation).where(Evaluation.session_id == session.id)
@@ -163,9 +181,14 @@ def load_demo_evaluations() -> dict:
             evaluation.opens_at = opens
             evaluation.closes_at = opens + timedelta(days=evaluation.open_days or 14)
             evaluation.invited_count = len(people)
+        if session.id == waiting_session_id and evaluation.closes_at <= utcnow():
+            # Still open when the demo is looked at, however long ago the session ended.
+            evaluation.closes_at = utcnow() + timedelta(days=evaluation.open_days or 14)
         db.session.flush()
         weights = FAIR if index % 3 == 2 else GOOD
         answering = [p for p in people if rng.random() < 0.8]
+        if session.id == waiting_session_id:
+            answering = [p for p in answering if p != demo_person_id]
         positions = {
             p.id: (p.municipality_id, p.position)
             for p in db.session.scalars(select(Person).where(Person.id.in_(answering)))

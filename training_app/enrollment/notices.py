@@ -113,11 +113,12 @@ def send_change_notice(notice: ChangeNotice) -> int:
     changes = compare(before, schedule_snapshot(session))
     if not changes.any:
         return 0
-    attachments = [session_attachment(session)]
-    if changes.removed:
-        attachments.append(cancellation_attachment(session, changes.removed))
     queued = 0
     for user, person in _recipients(session):
+        attendee = (user.email, person.full_name)
+        attachments = [session_attachment(session, attendee)]
+        if changes.removed:
+            attachments.append(cancellation_attachment(session, changes.removed, attendee))
         message = queue_mail(
             user.email,
             "session_changed",

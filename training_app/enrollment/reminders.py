@@ -48,7 +48,7 @@ def send_reminders(days_before: int = 3, today=None) -> int:
             "registration_reminder",
             locale=user.locale,
             dedup_key=f"reminder:{registration.id}:{session.starts_on.isoformat()}",
-            attachments=[session_attachment(session)],
+            attachments=[session_attachment(session, (user.email, registration.person.full_name))],
             person_name=registration.person.full_name,
             course_title=session.course.title,
             dates=session_dates_label(session),

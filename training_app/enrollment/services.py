@@ -175,7 +175,11 @@ def _mail(registration: Registration, template: str, **context) -> None:
     queue_mail(
         user.email,
         template,
-        attachments=[session_attachment(session)] if template in WITH_CALENDAR else [],
+        attachments=(
+            [session_attachment(session, (user.email, registration.person.full_name))]
+            if template in WITH_CALENDAR
+            else []
+        ),
         locale=user.locale,
         person_name=registration.person.full_name,
         course_title=session.course.title,

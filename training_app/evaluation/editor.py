@@ -248,6 +248,16 @@ def archive_questionnaire(questionnaire: Questionnaire, by: User) -> None:
     audit.record("questionnaire.archive", questionnaire, actor=by)
 
 
+def draft_version(questionnaire: Questionnaire) -> Questionnaire | None:
+    """The draft of the questionnaire's lineage, if one is being prepared (at most one)."""
+    return db.session.scalar(
+        select(Questionnaire).where(
+            Questionnaire.lineage == questionnaire.lineage,
+            Questionnaire.status == QuestionnaireStatus.DRAFT,
+        )
+    )
+
+
 def new_version(questionnaire: Questionnaire, by: User) -> Questionnaire:
     """A draft copy with the next version number; past answers stay with the old version."""
     latest = db.session.scalar(
@@ -255,13 +265,7 @@ def new_version(questionnaire: Questionnaire, by: User) -> Questionnaire:
             Questionnaire.lineage == questionnaire.lineage
         )
     )
-    draft = db.session.scalar(
-        select(Questionnaire).where(
-            Questionnaire.lineage == questionnaire.lineage,
-            Questionnaire.status == QuestionnaireStatus.DRAFT,
-        )
-    )
-    if draft is not None:
+    if draft_version(questionnaire) is not None:
         raise Conflict(_("A draft version of this questionnaire exists already: edit it."))
     copy = Questionnaire(
         lineage=questionnaire.lineage,

@@ -198,6 +198,18 @@ def change_questionnaire(questionnaire_id):
         abort(400)
     action = request.form.get("action")
     target = questionnaire
+    draft = editor.draft_version(questionnaire) if action == "new_version" else None
+    if draft is not None:
+        # A second draft is refused: pressing "New version" again leads to the one in progress.
+        flash(
+            _(
+                "Version %(version)s of this questionnaire is already being prepared as a draft: "
+                "here it is.",
+                version=draft.version,
+            ),
+            "info",
+        )
+        return redirect(url_for("evaluation.edit_questionnaire", questionnaire_id=draft.id))
     try:
         if action == "publish":
             editor.publish_questionnaire(questionnaire, current_user)

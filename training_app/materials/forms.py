@@ -14,7 +14,7 @@ class MaterialUploadForm(FlaskForm):
         description=_l("PDF, slides, documents, spreadsheets or images."),
     )
     title = StringField(
-        _l("Title"),
+        _l("Name of the material"),
         validators=[Optional(), Length(max=200)],
         description=_l("Shown instead of the file name; leave empty to use the file name."),
     )
@@ -22,4 +22,4 @@ class MaterialUploadForm(FlaskForm):
 
 class MaterialLinkForm(FlaskForm):
     url = URLField(_l("Address"), validators=[InputRequired(), Length(max=500)])
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    title = StringField(_l("Name of the material"), validators=[InputRequired(), Length(max=200)])

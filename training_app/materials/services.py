@@ -15,7 +15,7 @@ from ..core import audit
 from ..core.errors import DomainError, NotAllowed
 from ..enrollment.models import Registration, RegistrationStatus
 from ..extensions import db
-from . import content
+from . import content, storage
 from .models import Material, MaterialKind
 
 #: Registrations whose person has a seat (or had one): they see the session's materials.
@@ -152,6 +152,7 @@ def add_file(session: Session, data: bytes, filename: str, title: str | None, by
     partial = folder / f".{storage_name}.part"
     partial.write_bytes(data)
     os.replace(partial, folder / storage_name)
+    storage.note_written(db.session(), folder / storage_name)
     material = Material(
         session=session,
         kind=MaterialKind.FILE,
@@ -199,7 +200,7 @@ def record_download(material: Material, by: User) -> None:
 
 
 def delete(material: Material, by: User) -> None:
-    """Remove a material and its file."""
+    """Remove a material; its file is removed from disk after the commit."""
     if not can_delete(by, material):
         raise NotAllowed(_("Only the office or whoever added it can remove this material."))
     audit.record(
@@ -208,8 +209,6 @@ def delete(material: Material, by: User) -> None:
         {"session_id": material.session_id, "title": material.title},
         actor=by,
     )
-    path = file_path(material) if material.is_file and material.storage_name else None
+    # Its file goes once the deletion is committed (materials.storage).
     db.session.delete(material)
     db.session.flush()
-    if path is not None:
-        path.unlink(missing_ok=True)

@@ -193,6 +193,22 @@ def open_calls(today: date) -> list[NeedsCall]:
     )
 
 
+def office_progress(today: date) -> list[dict]:
+    """For the office's home page: each open call with how many member municipalities have
+    submitted needs so far (two queries per open call; there is seldom more than one)."""
+    progress = []
+    for call in open_calls(today):
+        found = answers(call)
+        progress.append(
+            {
+                "call": call,
+                "answered": sum(1 for a in found if a.has_answered),
+                "total": len(found),
+            }
+        )
+    return progress
+
+
 def coordinator_tasks(user, today: date) -> list[dict]:
     """The open calls a coordinator still has to answer, for their home page (two queries)."""
     own = sorted(user.coordinated_municipality_ids)

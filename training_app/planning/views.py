@@ -313,3 +313,10 @@ def planning_tasks() -> list[dict]:
     if not current_user.is_authenticated or not current_user.coordinated_municipality_ids:
         return []
     return needs.coordinator_tasks(current_user, local_today())
+
+
+def office_planning_tasks() -> list[dict]:
+    """The office's open needs calls and how far the municipalities are (a Jinja global)."""
+    if not current_user.is_authenticated or not current_user.has_role(Role.ADMIN):
+        return []
+    return needs.office_progress(local_today())
