@@ -67,13 +67,8 @@ class PeriodForm(MunicipalityChoice, FlaskForm):
                 _l("Give both dates, or neither.")
             )
             ok = False
-        elif start and end:
-            if end < start:
-                self.date_to.errors.append(_l("The end date must not be before the start date."))
-                ok = False
-            elif (end - start).days > MAX_PERIOD_DAYS:
-                self.date_to.errors.append(_l("Choose a period of at most ten years."))
-                ok = False
+        elif not _period_in_order(start, end, self.date_to):
+            ok = False
         return self._check_municipality() and ok
 
     def period(self, today: date) -> Period:
@@ -161,14 +156,7 @@ class ExpiryForm(MunicipalityChoice, FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        start, end = self.date_from.data, self.date_to.data
-        if start and end:
-            if end < start:
-                self.date_to.errors.append(_l("The end date must not be before the start date."))
-                ok = False
-            elif (end - start).days > MAX_PERIOD_DAYS:
-                self.date_to.errors.append(_l("Choose a period of at most ten years."))
-                ok = False
+        ok = _period_in_order(self.date_from.data, self.date_to.data, self.date_to) and ok
         return self._check_municipality() and ok
 
     def bounds(self, today: date) -> tuple[date | None, date]:
@@ -194,3 +182,17 @@ class ExpiryForm(MunicipalityChoice, FlaskForm):
         if self.municipality_id is not None:
             args["municipality"] = str(self.municipality_id)
         return args
+
+
+def _period_in_order(start: date | None, end: date | None, end_field) -> bool:
+    """False, with the message on `end_field`, when the end is before the start or the period
+    is longer than ten years (both given); True otherwise."""
+    if start is None or end is None:
+        return True
+    if end < start:
+        end_field.errors.append(_l("The end date must not be before the start date."))
+        return False
+    if (end - start).days > MAX_PERIOD_DAYS:
+        end_field.errors.append(_l("Choose a period of at most ten years."))
+        return False
+    return True
