@@ -74,6 +74,17 @@ def test_navigation_depends_on_role(client, make_user):
     assert 'href="/admin/users"' in client.get("/").get_data(as_text=True)
 
 
+def test_the_administration_menu_reaches_designs_and_mail_texts(client, make_user):
+    """Yönetim lists the office's settings pages, document designs among them (before, they
+    were reachable only from a course's page or the documents page)."""
+    admin = make_user(Role.ADMIN, email="admin@example.org")
+    login(client, admin.email)
+    page = client.get("/").get_data(as_text=True)
+    menu = page.split('data-bs-toggle="dropdown"')[-1]
+    assert 'href="/certificates/designs">Belge tasarımları</a>' in menu
+    assert 'href="/admin/mail-texts/">E-posta metinleri</a>' in menu
+
+
 def test_language_choice_is_remembered_on_the_account(app, make_user):
     user = make_user()
     client = app.test_client()

@@ -38,3 +38,26 @@ def test_a_session_s_attendance_goes_through_the_office_s_sessions(client, login
 
 def test_top_level_pages_have_no_breadcrumbs(client):
     assert 'aria-label="Bulunduğunuz yer"' not in client.get("/catalogue").get_data(as_text=True)
+
+
+def test_catalogue_forms_say_where_they_are(client, login_as, make_session, make_venue):
+    """The office's edit forms (course, session, meeting, venue) sit under their list and record;
+    "Back" goes to the last of them."""
+    session = make_session()
+    course = session.course
+    venue = make_venue()
+    login_as(Role.ADMIN)
+    html = client.get(f"/admin/catalogue/courses/{course.id}/edit").get_data(as_text=True)
+    assert crumbs(html) == [
+        ("/admin/catalogue/courses", "Eğitimler"),
+        (f"/admin/catalogue/courses/{course.id}", course.title),
+        (None, "Eğitimi düzenle"),
+    ]
+    html = client.get(f"/admin/catalogue/sessions/{session.id}/edit").get_data(as_text=True)
+    assert crumbs(html)[:2] == [
+        ("/admin/catalogue/sessions", "Eğitim dönemleri"),
+        (f"/admin/catalogue/sessions/{session.id}", course.title),
+    ]
+    assert f'href="/admin/catalogue/sessions/{session.id}">Geri</a>' in html
+    html = client.get(f"/admin/catalogue/venues/{venue.id}").get_data(as_text=True)
+    assert crumbs(html)[0] == ("/admin/catalogue/venues", "Mekânlar")

@@ -356,3 +356,14 @@ def test_the_register_entry_names_the_design_a_document_was_issued_with(client, 
     login(client, admin.email)
     page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
     assert "Belge tasarımı" in page and "AFAD ortak" in page and "Yeni adıyla" not in page
+
+
+def test_the_design_page_says_where_it_is(client, make_user):
+    """Breadcrumbs as on every other nested page: the list of designs, then this design."""
+    from tests.catalog.test_breadcrumbs import crumbs
+    from training_app.accounts.models import Role
+
+    admin = make_user(Role.ADMIN, email="office@example.org", municipality_name=None)
+    login(client, admin.email)
+    page = client.get("/certificates/designs/new").get_data(as_text=True)
+    assert crumbs(page) == [("/certificates/designs", "Belge tasarımları"), (None, "Yeni tasarım")]

@@ -171,3 +171,19 @@ def test_home_pages_count_documents_expiring_within_60_days(client, closed_sessi
     login(client, coordinator.email)
     page = client.get("/").get_data(as_text=True)
     assert 'id="expiring-link"' in page and "1 belge" in page
+
+
+def test_the_home_link_lists_the_documents_it_counts(client, closed_session):
+    """The home page says "within 60 days"; the report behind the link lists that period, not
+    its own default of 90 days, so a document expiring in 75 days is not in the list."""
+    _document(closed_session, 30, first_name="Otuz")
+    _certificate, _registration, admin = _document(closed_session, 75, first_name="Yetmişbeş")
+    login(client, admin.email)
+    page = client.get("/").get_data(as_text=True)
+    assert "1 belge" in page
+    href = re.search(r'href="([^"]+)" id="task-expiring"', page).group(1).replace("&amp;", "&")
+    listing = client.get(href).get_data(as_text=True)
+    assert "Otuz" in listing
+    assert "Yetmişbeş" not in listing
+    until = format_date_short(TODAY + timedelta(days=60))
+    assert f'value="{until}"' in listing

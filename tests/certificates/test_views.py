@@ -254,3 +254,18 @@ def test_downloaded_results_are_purged_after_a_while(app, closed_session, tmp_pa
     db.session.commit()
     assert jobs.purge_downloaded_results() == 1
     assert not path.exists() and db.session.get(PrintJob, job_id).result_path is None
+
+
+def test_a_document_s_page_sits_under_its_session_s_documents(client, closed_session):
+    """Breadcrumbs: the office's sessions, the session, its documents, then the register number."""
+    from tests.catalog.test_breadcrumbs import crumbs
+
+    session, admin, _regs, (certificate,) = _issue(closed_session, people=1)
+    login(client, admin.email)
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert crumbs(page) == [
+        ("/admin/catalogue/sessions", "Eğitim dönemleri"),
+        (f"/admin/catalogue/sessions/{session.id}", session.course.title),
+        (f"/certificates/sessions/{session.id}", "Belgeler"),
+        (None, certificate.register_number),
+    ]

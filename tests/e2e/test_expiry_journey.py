@@ -2,6 +2,8 @@
 expiring documents (with the expired ones too), a CSV download, and the public verification page
 of an expired document. axe-core on each page."""
 
+from datetime import timedelta
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -64,6 +66,14 @@ def test_office_finds_expiring_documents_and_an_expired_one_verifies_as_expired(
         expect(page.get_by_text(expired_number)).to_have_count(0)
         expect(rows.first).to_contain_text("Temel İlk Yardım Eğitimi")
         _no_blocking_violations(page, "the expiring documents")
+        # The link lists the 60 days it counted; a date typed wrong gets the app's message in
+        # Turkish (not a browser bubble that blocks the form) and stays as typed.
+        until = format_date_short(local_today() + timedelta(days=60))
+        expect(page.get_by_label("Geçerliliği dolan: bitiş")).to_have_value(until)
+        page.get_by_label("Geçerliliği dolan: başlangıç").fill("1 Şubat")
+        page.get_by_role("button", name="Göster").click()
+        expect(page.get_by_text("Geçerli bir tarih girin: gg.aa.yyyy")).to_be_visible()
+        expect(page.get_by_label("Geçerliliği dolan: başlangıç")).to_have_value("1 Şubat")
 
         page.get_by_label("Süresi dolmuş belgeler de listelensin").check()
         page.get_by_role("button", name="Göster").click()

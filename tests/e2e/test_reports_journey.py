@@ -104,6 +104,13 @@ def test_admin_reads_the_dashboard_exports_and_the_yearly_report(browser, base_u
         results = axe.run(page, context="#main").response["violations"]
         violations = [v for v in results if v.get("impact") in BLOCKING_IMPACTS]
         assert violations == [], describe(violations)
+        # A date typed wrong gets the app's Turkish message, not a browser bubble.
+        page.get_by_label("Başlangıç tarihi").fill("1 Şubat")
+        page.get_by_role("button", name="Göster").click()
+        expect(page.get_by_text("Geçerli bir tarih girin: gg.aa.yyyy").first).to_be_visible()
+        expect(page.get_by_label("Başlangıç tarihi")).to_have_value("1 Şubat")
+        page.get_by_label("Başlangıç tarihi").fill("")
+        page.get_by_role("button", name="Göster").click()
 
         with page.expect_download() as download_info:
             page.get_by_role("link", name="Tüm tabloları indir (XLSX)").click()

@@ -136,3 +136,11 @@ def test_only_the_office_gets_in(client, make_user, role):
 def test_the_editor_is_never_stored_by_a_cache(office_client):
     for url in ("/admin/mail-texts/", EDITOR):
         assert "no-store" in office_client.get(url).headers["Cache-Control"]
+
+
+def test_the_editor_says_where_it_is(office_client):
+    """Breadcrumbs as on every other nested page, the last item the mail's name."""
+    from tests.catalog.test_breadcrumbs import crumbs
+
+    page = office_client.get(EDITOR).get_data(as_text=True)
+    assert crumbs(page) == [("/admin/mail-texts/", "E-posta metinleri"), (None, "Kayıt onaylandı")]

@@ -31,15 +31,37 @@ from .models import Category, Course, Meeting, Session, SessionStatus, Venue
 bp = Blueprint("catalog_admin", __name__, url_prefix="/admin/catalogue")
 
 
-def _render_form(form, title, back_url, submit, intro=None, status=200):
+def _render_form(form, title, parents, submit, intro=None, status=200):
+    """A catalogue form under breadcrumbs; `parents` are (label, url) pairs, the last one is
+    where "Back" goes."""
     return render_template(
         "catalog/admin/form.html",
         form=form,
         title=title,
-        back_url=back_url,
+        parents=parents,
+        back_url=parents[-1][1],
         submit=submit,
         intro=intro,
     ), status
+
+
+def _under_list(label, endpoint):
+    return [(label, url_for(endpoint))]
+
+
+def _under_course(course: Course):
+    return [
+        (_("Courses"), url_for("catalog_admin.list_courses")),
+        (course.title, url_for("catalog_admin.show_course", course_id=course.id)),
+    ]
+
+
+def _under_session(session: Session):
+    # As on the session's attendance and documents pages (session_breadcrumbs).
+    return [
+        (_("Sessions"), url_for("catalog_admin.list_sessions")),
+        (session.course.title, url_for("catalog_admin.show_session", session_id=session.id)),
+    ]
 
 
 # --- categories -------------------------------------------------------------------------------
@@ -83,7 +105,10 @@ def edit_category(category_id):
             flash(_("The category has been saved."), "success")
             return redirect(url_for("catalog_admin.list_categories"))
     return _render_form(
-        form, _("Edit category"), url_for("catalog_admin.list_categories"), _("Save")
+        form,
+        _("Edit category"),
+        _under_list(_("Categories"), "catalog_admin.list_categories"),
+        _("Save"),
     )
 
 
@@ -110,7 +135,9 @@ def create_venue():
             db.session.commit()
             flash(_("The venue has been added."), "success")
             return redirect(url_for("catalog_admin.list_venues"))
-    return _render_form(form, _("New venue"), url_for("catalog_admin.list_venues"), _("Add"))
+    return _render_form(
+        form, _("New venue"), _under_list(_("Venues"), "catalog_admin.list_venues"), _("Add")
+    )
 
 
 @bp.route("/venues/<int:venue_id>", methods=["GET", "POST"])
@@ -127,7 +154,9 @@ def edit_venue(venue_id):
             db.session.commit()
             flash(_("The venue has been saved."), "success")
             return redirect(url_for("catalog_admin.list_venues"))
-    return _render_form(form, _("Edit venue"), url_for("catalog_admin.list_venues"), _("Save"))
+    return _render_form(
+        form, _("Edit venue"), _under_list(_("Venues"), "catalog_admin.list_venues"), _("Save")
+    )
 
 
 # --- courses ----------------------------------------------------------------------------------
@@ -174,7 +203,9 @@ def create_course():
                 _("The course has been added. Publish it to show it in the catalogue."), "success"
             )
             return redirect(url_for("catalog_admin.show_course", course_id=course.id))
-    return _render_form(form, _("New course"), url_for("catalog_admin.list_courses"), _("Add"))
+    return _render_form(
+        form, _("New course"), _under_list(_("Courses"), "catalog_admin.list_courses"), _("Add")
+    )
 
 
 @bp.route("/courses/<int:course_id>")
@@ -207,9 +238,7 @@ def edit_course(course_id):
             db.session.commit()
             flash(_("The course has been saved."), "success")
             return redirect(url_for("catalog_admin.show_course", course_id=course.id))
-    return _render_form(
-        form, _("Edit course"), url_for("catalog_admin.show_course", course_id=course.id), _("Save")
-    )
+    return _render_form(form, _("Edit course"), _under_course(course), _("Save"))
 
 
 @bp.route("/courses/<int:course_id>/published", methods=["POST"])
@@ -299,7 +328,7 @@ def create_session(course_id):
     return _render_form(
         form,
         _("New session of %(course)s", course=course.title),
-        url_for("catalog_admin.show_course", course_id=course.id),
+        _under_course(course),
         _("Add"),
     )
 
@@ -389,7 +418,7 @@ def edit_session(session_id):
     return _render_form(
         form,
         _("Edit session"),
-        url_for("catalog_admin.show_session", session_id=session.id),
+        _under_session(session),
         _("Save"),
     )
 
@@ -466,7 +495,7 @@ def edit_meeting(meeting_id):
     return _render_form(
         form,
         _("Edit meeting"),
-        url_for("catalog_admin.show_session", session_id=meeting.session_id),
+        _under_session(meeting.session),
         _("Save"),
     )
 
@@ -538,7 +567,7 @@ def cancel_session(session_id):
     return _render_form(
         form,
         _("Cancel the session"),
-        url_for("catalog_admin.show_session", session_id=session.id),
+        _under_session(session),
         _("Cancel the session"),
         intro=_(
             "%(course)s, %(dates)s",
@@ -566,7 +595,7 @@ def clone_session(session_id):
     return _render_form(
         form,
         _("Copy the session"),
-        url_for("catalog_admin.show_session", session_id=session.id),
+        _under_session(session),
         _("Make the copy"),
         intro=_(
             "%(course)s, %(dates)s",

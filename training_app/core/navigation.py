@@ -68,6 +68,7 @@ def navigation_for(user) -> list[NavItem]:
                     NavItem("catalog_admin.list_categories", _("Categories")),
                     NavItem("catalog_admin.list_venues", _("Venues")),
                     NavItem("certificates.signatories", _("Signatories")),
+                    NavItem("designs.list_designs", _("Document designs")),
                     NavItem("evaluation.list_questionnaires", _("Evaluation questionnaires")),
                     NavItem("admin.list_users", _("Users")),
                     NavItem("admin.list_municipalities", _("Municipalities")),

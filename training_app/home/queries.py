@@ -20,6 +20,7 @@ from ..catalog.models import (
 )
 from ..certificates.expiry import expiring_count
 from ..certificates.models import Certificate, CertificateStatus, PrintJob, PrintJobStatus
+from ..core.datefields import DATE_DISPLAY
 from ..core.timeutil import local_now, local_to_utc, utcnow
 from ..enrollment.models import Registration, RegistrationStatus
 from ..extensions import db
@@ -36,6 +37,18 @@ NO_SHOW_DAYS = 90
 #: Documents expiring this soon are counted on the office's and coordinators' home pages (the
 #: first expiry reminder goes 60 days ahead).
 EXPIRY_DAYS = 60
+
+
+def expiry_report_args(today: date) -> dict[str, str]:
+    """The expiring-documents report's filters for the period the home pages count, so the
+    list behind the link shows the same documents as the number on it (typed the way a person
+    would type them, since the report's date fields show them back)."""
+    return {
+        "date_from": today.strftime(DATE_DISPLAY),
+        "date_to": (today + timedelta(days=EXPIRY_DAYS)).strftime(DATE_DISPLAY),
+    }
+
+
 #: "Open to you" looks this far ahead: a calendar month would be empty on its last day.
 OPEN_WINDOW = timedelta(days=31)
 
@@ -268,6 +281,8 @@ class CoordinatorHome:
     no_shows: list[Registration] = field(default_factory=list)
     #: Their people's documents expiring within EXPIRY_DAYS, not renewed.
     expiring_count: int = 0
+    #: The report's filters for that same period (the link behind the count).
+    expiring_args: dict[str, str] = field(default_factory=dict)
 
 
 def coordinator_home(user: User, now: datetime | None = None) -> CoordinatorHome:
@@ -319,6 +334,7 @@ def coordinator_home(user: User, now: datetime | None = None) -> CoordinatorHome
         no_shows.options(*details).order_by(Session.ends_on.desc(), Registration.id).limit(LIMIT)
     ).all()
     home.expiring_count = expiring_count(today, today + timedelta(days=EXPIRY_DAYS), ids)
+    home.expiring_args = expiry_report_args(today)
     return home
 
 
@@ -351,6 +367,8 @@ class OfficeHome:
     waiting_count: int = 0
     #: Documents expiring within EXPIRY_DAYS, not renewed (people to invite to a renewal).
     expiring_count: int = 0
+    #: The report's filters for that same period (the link behind the count).
+    expiring_args: dict[str, str] = field(default_factory=dict)
 
     @property
     def task_count(self) -> int:
@@ -404,6 +422,7 @@ def office_home(now: datetime | None = None) -> OfficeHome:
         select(func.count(Registration.id)).where(Registration.status == S.PENDING_APPROVAL)
     )
     home.expiring_count = expiring_count(today, today + timedelta(days=EXPIRY_DAYS))
+    home.expiring_args = expiry_report_args(today)
     return home
 
 
