@@ -101,8 +101,13 @@ def build_app(overrides: dict | None = None):
 @pytest.fixture
 def app(tmp_path):
     global _schema_ready
-    # Materials' files go to the test's own folder, never to the instance folder.
-    app = build_app({"MATERIALS_DIR": str(tmp_path / "materials")})
+    # Files go to the test's own folder, never to the instance folder (which two runs share).
+    app = build_app(
+        {
+            "MATERIALS_DIR": str(tmp_path / "materials"),
+            "PRINT_JOB_DIR": str(tmp_path / "print_jobs"),
+        }
+    )
     with app.app_context():
         if not USING_POSTGRES:
             db.create_all()

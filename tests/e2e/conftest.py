@@ -72,6 +72,7 @@ def live_app(tmp_path_factory):
         "REGISTER_RATE_LIMIT": "200 per hour",
         # Uploaded materials go to a temporary folder, never to the instance folder.
         "MATERIALS_DIR": str(tmp_path_factory.mktemp("materials")),
+        "PRINT_JOB_DIR": str(tmp_path_factory.mktemp("print_jobs")),
     }
     if not root_conftest.USING_POSTGRES:
         database = tmp_path_factory.mktemp("e2e") / "live.sqlite3"
