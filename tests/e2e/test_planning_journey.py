@@ -100,7 +100,7 @@ def test_needs_call_to_plan_to_session_to_delivery(browser, base_url, live_app):
 
     # Ilgın saves a draft first, then submits it.
     ilgin = _login(browser.new_context(base_url=base_url, locale="tr-TR"), "ilgin@kbb.example.org")
-    ilgin.get_by_role("link", name=f"Ilgın belediyesinin {year} eğitim ihtiyaçlarını girin").click()
+    ilgin.get_by_role("link", name=f"{year} eğitim ihtiyaçlarını girin: Ilgın").click()
     _need(ilgin, 12, "Taslak olarak kaydet")
     expect(ilgin.get_by_text("İhtiyaç taslak olarak kaydedildi")).to_be_visible()
     expect(ilgin.get_by_role("cell", name="Taslak", exact=True)).to_be_visible()
@@ -110,7 +110,7 @@ def test_needs_call_to_plan_to_session_to_delivery(browser, base_url, live_app):
 
     # Çumra submits at once; a need without people is refused with the field named first.
     cumra = _login(browser.new_context(base_url=base_url, locale="tr-TR"), "cumra@kbb.example.org")
-    cumra.get_by_role("link", name=f"Çumra belediyesinin {year} eğitim ihtiyaçlarını girin").click()
+    cumra.get_by_role("link", name=f"{year} eğitim ihtiyaçlarını girin: Çumra").click()
     _need(cumra, 0, "Gönder")
     expect(
         cumra.get_by_text("Kişi sayısı: bu eğitime kaç kişinin ihtiyacı olduğunu girin")

@@ -193,7 +193,7 @@ def test_a_text_that_cannot_be_filled_falls_back_to_the_shipped_mail(app, office
         year=2028,
         deadline="15 Aralık 2027",
     )
-    assert message.subject == "Hatırlatma: Meram Belediyesi belediyesinin 2028 eğitim ihtiyaçları"
+    assert message.subject == "Hatırlatma: 2028 eğitim ihtiyaçları (Meram Belediyesi)"
     assert "Lütfen girin" not in message.body_text
 
 

@@ -34,7 +34,7 @@ def test_opening_a_call_mails_every_coordinator_and_puts_a_task_on_their_home_pa
         assert f"/needs/{call.id}/{municipality(name).id}" in mail.body_text
     login(client, ilgin.email)
     page = client.get("/").get_data(as_text=True)
-    assert f"Ilgın belediyesinin {NEXT_YEAR} eğitim ihtiyaçlarını girin" in page
+    assert f"{NEXT_YEAR} eğitim ihtiyaçlarını girin: Ilgın" in page
     assert "Çumra" not in page
 
 
