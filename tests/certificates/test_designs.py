@@ -227,6 +227,7 @@ def test_the_office_previews_creates_copies_assigns_and_deletes_designs(client, 
     login(client, admin.email)
     page = client.get("/certificates/designs").get_data(as_text=True)
     assert designs.DEFAULT_NAME in page
+    assert "(ve kendi tasarımı olmayan her eğitim)" in page  # the default serves every other course
 
     preview = client.post(
         "/certificates/designs/preview",
