@@ -102,7 +102,10 @@ def test_office_designs_previews_assigns_and_issues(browser, base_url, live_app,
         page.get_by_label("Paydaş imzacı 1: unvan").fill("Selçuk Üniversitesi Rektörü")
         _no_axe_violations(page)
 
-        with page.expect_response(re.compile(r"/certificates/designs/preview$")) as preview:
+        # The form's POST: Chromium's PDF viewer may fetch a shown preview again by GET.
+        with page.expect_response(
+            lambda r: r.url.endswith("/certificates/designs/preview") and r.request.method == "POST"
+        ) as preview:
             page.get_by_role("button", name="Önizle").click()
         response = preview.value
         assert response.status == 200
