@@ -142,16 +142,6 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     TCKN_KEY = "test-tckn-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-    #: A test database's commits need not survive a power cut: not waiting for the disk at each
-    #: commit keeps the PostgreSQL run quick.
-    SQLALCHEMY_ENGINE_OPTIONS = {
-        "pool_pre_ping": True,
-        **(
-            {"connect_args": {"options": "-c synchronous_commit=off"}}
-            if SQLALCHEMY_DATABASE_URI.startswith("postgresql")
-            else {}
-        ),
-    }
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
