@@ -183,14 +183,7 @@ def move_question(question: Question, step: int) -> None:
     section = question.section
     if section.questionnaire.status == QuestionnaireStatus.ARCHIVED:
         raise InvalidTransition(_("An archived questionnaire cannot be changed."))
-    questions = list(section.questions)
-    i = questions.index(question)
-    j = i + step
-    if 0 <= j < len(questions):
-        questions[i], questions[j] = questions[j], questions[i]
-        for n, q in enumerate(questions, 1):
-            q.position = n
-        section.questions.sort(key=lambda q: q.position)
+    _move_within(section.questions, question, step)
     db.session.flush()
 
 
@@ -198,15 +191,21 @@ def move_section(section: QuestionnaireSection, step: int) -> None:
     questionnaire = section.questionnaire
     if questionnaire.status == QuestionnaireStatus.ARCHIVED:
         raise InvalidTransition(_("An archived questionnaire cannot be changed."))
-    sections = list(questionnaire.sections)
-    i = sections.index(section)
-    j = i + step
-    if 0 <= j < len(sections):
-        sections[i], sections[j] = sections[j], sections[i]
-        for n, s in enumerate(sections, 1):
-            s.position = n
-        questionnaire.sections.sort(key=lambda s: s.position)
+    _move_within(questionnaire.sections, section, step)
     db.session.flush()
+
+
+def _move_within(items: list, item, step: int) -> None:
+    """Swap `item` with its neighbour `step` away (nothing at either end), renumber positions
+    from 1 and keep the ordered relationship `items` in the new order."""
+    ordered = list(items)
+    i = ordered.index(item)
+    j = i + step
+    if 0 <= j < len(ordered):
+        ordered[i], ordered[j] = ordered[j], ordered[i]
+        for n, each in enumerate(ordered, 1):
+            each.position = n
+        items.sort(key=lambda each: each.position)
 
 
 def publish_questionnaire(questionnaire: Questionnaire, by: User) -> None:
