@@ -16,7 +16,7 @@ from ..core.timeutil import ISTANBUL
 from ..enrollment.models import Registration
 from ..extensions import db
 from .models import AttendanceMark, AttendanceStatus, MarkSource
-from .services import CHECKIN_MARGIN, MarkInput, S, record_marks
+from .services import CHECKIN_MARGIN, MarkInput, S, counted_present, record_marks
 
 QR_PERIOD_SECONDS = 60
 
@@ -78,16 +78,8 @@ def check_in(meeting: Meeting, user: User, now: datetime | None = None) -> Atten
     )
     if registration is None or registration.status != S.CONFIRMED:
         raise DomainError(_("You are not registered for this session, so you cannot check in."))
-    existing = db.session.scalar(
-        select(AttendanceMark).where(
-            AttendanceMark.meeting_id == meeting.id,
-            AttendanceMark.registration_id == registration.id,
-        )
-    )
-    if existing is not None and existing.status in (
-        AttendanceStatus.PRESENT,
-        AttendanceStatus.LATE,
-    ):
+    existing = counted_present(meeting, registration)
+    if existing is not None:
         return existing
     record_marks(
         meeting,

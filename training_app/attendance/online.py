@@ -213,16 +213,8 @@ def attend_online(
                 _("The code is not right: enter the code the trainer gave in the meeting."),
                 field="code",
             )
-    existing = db.session.scalar(
-        select(AttendanceMark).where(
-            AttendanceMark.meeting_id == meeting.id,
-            AttendanceMark.registration_id == registration.id,
-        )
-    )
-    if existing is not None and existing.status in (
-        AttendanceStatus.PRESENT,
-        AttendanceStatus.LATE,
-    ):
+    existing = services.counted_present(meeting, registration)
+    if existing is not None:
         return existing
     if now - meeting.start > LATE_AFTER:
         left = math.ceil((meeting.end - now) / timedelta(minutes=1))

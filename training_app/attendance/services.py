@@ -274,6 +274,20 @@ def record_marks(
     return changed
 
 
+def counted_present(meeting: Meeting, registration: Registration) -> AttendanceMark | None:
+    """The person's mark for the meeting when it already counts them as there (present or
+    late): a second check-in, by QR or online code, changes nothing."""
+    mark = db.session.scalar(
+        select(AttendanceMark).where(
+            AttendanceMark.meeting_id == meeting.id,
+            AttendanceMark.registration_id == registration.id,
+        )
+    )
+    if mark is not None and mark.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+        return mark
+    return None
+
+
 def mark_all_present(meeting: Meeting, by: User, now: datetime | None = None) -> int:
     """Mark everyone on the roster who has no mark yet as present."""
     refuse_marks_before_start(meeting, now)
